@@ -1,0 +1,3 @@
+"""Dashboard routes (/dashboard/): the owner's pages, added by the dashboard work."""
+
+urlpatterns: list = []

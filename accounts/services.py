@@ -1,0 +1,124 @@
+"""State changes for tenants, members and API keys."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import ApiKey, Membership, Provider, User
+from accounts.origins import normalize_origin
+
+KEY_PREFIX_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class MintedKey:
+    api_key: ApiKey
+    plaintext: str  # shown once, never stored
+
+
+def _hash_secret(secret: str) -> str:
+    # The secret carries 256 random bits, so a fast hash is as strong as a slow one here.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    handle: str,
+    display_name: str,
+    timezone_name: str = "America/Chicago",
+    owner: User | None = None,
+    **fields,
+) -> Provider:
+    """Create a studio and, when given, make `owner` its owner."""
+    provider = Provider(
+        handle=handle.strip().lower(),
+        display_name=display_name.strip(),
+        timezone=timezone_name,
+        **fields,
+    )
+    provider.full_clean()
+    provider.save()
+    if owner is not None:
+        membership_add(provider=provider, user=owner, role=Membership.Role.OWNER)
+    return provider
+
+
+def membership_add(*, provider: Provider, user: User, role: str) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        provider=provider, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+def api_key_mint(
+    *, provider: Provider, name: str, origins: list[str], secret: str | None = None
+) -> MintedKey:
+    """Mint a key for `provider`. The plaintext exists only in the returned value.
+
+    `secret` is for the demo seed only, which derives a stable key from SECRET_KEY so that
+    re-running it prints the same key instead of minting another.
+    """
+    name = (name or "").strip() or "API key"
+    if len(name) > 80:
+        raise ValidationError("A key name is at most 80 characters.")
+    normalized = sorted({normalize_origin(o) for o in origins if o and o.strip()})
+    if not normalized:
+        raise ValidationError("A key needs at least one allowed origin (https://your-site.com).")
+    for _ in range(5):
+        secret = secret or secrets.token_urlsafe(32)
+        try:
+            with transaction.atomic():
+                api_key = ApiKey.objects.create(
+                    provider=provider,
+                    name=name,
+                    prefix=secret[:KEY_PREFIX_LENGTH],
+                    secret_hash=_hash_secret(secret),
+                    allowed_origins=normalized,
+                )
+        except IntegrityError:  # prefix collision: draw again
+            secret = None
+            continue
+        return MintedKey(api_key=api_key, plaintext=f"alr_{provider.handle}_{secret}")
+    raise RuntimeError("Could not draw a unique key prefix.")
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    """Revoke at once: authentication reads the database on every request."""
+    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    api_key.refresh_from_db(fields=["revoked_at"])
+    return api_key
+
+
+def api_key_lookup(plaintext: str) -> ApiKey | None:
+    """The live key matching `plaintext`, compared in constant time; None when unknown."""
+    parts = (plaintext or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "alr" or len(parts[2]) < KEY_PREFIX_LENGTH:
+        return None
+    handle, secret = parts[1], parts[2]
+    api_key = (
+        ApiKey.objects.select_related("provider")
+        .filter(prefix=secret[:KEY_PREFIX_LENGTH], revoked_at__isnull=True)
+        .first()
+    )
+    if api_key is None:
+        return None
+    if not hmac.compare_digest(api_key.secret_hash, _hash_secret(secret)):
+        return None
+    if not hmac.compare_digest(api_key.provider.handle, handle):
+        return None
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use, at most once a minute per key so hot keys don't write on every call."""
+    now = timezone.now()
+    if api_key.last_used_at and (now - api_key.last_used_at).total_seconds() < 60:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now

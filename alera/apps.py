@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AleraConfig(AppConfig):
+    name = "alera"
+    verbose_name = "Alera platform"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from alera import views
+
+api_patterns = [
+    path("", include("classes.api_urls")),
+    path("", include("payments.api_urls")),
+    path("", include("customers.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^.*$", views.api_not_found),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+    path("dashboard/", include("accounts.dashboard_urls")),
+    path("", include("payments.urls")),
+    path("", include("customers.urls")),
+]

@@ -1,0 +1,33 @@
+"""Customers of a studio. A person booking two studios is two clients."""
+
+import secrets
+
+from django.db import models
+
+from alera.ids import PublicIdField
+
+
+def new_calendar_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Client(models.Model):
+    public_id = PublicIdField("cli")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="clients"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField(help_text="Stored lower-case; unique per studio.")
+    phone = models.CharField(max_length=20, blank=True, help_text="Digits only, E.164-like.")
+    # Random per client and rotatable: the only secret in a calendar feed URL.
+    calendar_secret = models.CharField(max_length=64, unique=True, default=new_calendar_secret)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "email"], name="uniq_client_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

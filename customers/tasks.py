@@ -1,0 +1,17 @@
+"""Email delivery tasks: take ids, render fresh, retry with backoff on transport errors."""
+
+import smtplib
+
+from celery import shared_task
+
+from customers.emails import email_send_now
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def send_email(kind: str, ids: dict) -> bool:
+    return email_send_now(kind, ids)

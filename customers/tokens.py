@@ -1,0 +1,72 @@
+"""Signed, expiring, purpose-bound tokens (django.core.signing).
+
+Each purpose has its own salt, so a cancel token can never pass as a tip or customer token.
+A token names one record id; callers compare it with the record they act on.
+Nothing is stored: a database reader cannot mint or replay tokens.
+"""
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from django.core import signing
+
+
+class Purpose(enum.StrEnum):
+    CANCEL = "cancel"
+    TIP = "tip"
+    CUSTOMER = "customer"
+
+
+MAX_AGE = {
+    # A booking can be made months ahead; its cancel link must outlive the class.
+    Purpose.CANCEL: dt.timedelta(days=400),
+    Purpose.TIP: dt.timedelta(days=14),
+    Purpose.CUSTOMER: dt.timedelta(days=30),
+}
+
+
+class TokenInvalid(Exception):
+    """Bad signature, wrong purpose, malformed, or expired (see `expired`)."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+@dataclass(frozen=True)
+class TokenData:
+    record_id: str
+    provider_id: str
+    issued_at: dt.datetime
+
+
+def _salt(purpose: Purpose) -> str:
+    return f"alera.token.{purpose.value}"
+
+
+def token_make(purpose: Purpose, *, record_id: str, provider_id: str) -> str:
+    """A URL-safe token naming `record_id` of `provider_id` for one purpose."""
+    return signing.dumps({"r": record_id, "p": provider_id}, salt=_salt(purpose), compress=True)
+
+
+def token_read(purpose: Purpose, token: str) -> TokenData:
+    """Verify and decode; raise TokenInvalid (with `expired`) when it can't be trusted."""
+    if not token or not isinstance(token, str) or len(token) > 1000:
+        raise TokenInvalid("The token is missing or malformed.")
+    max_age = MAX_AGE[purpose]
+    try:
+        data = signing.loads(token, salt=_salt(purpose), max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenInvalid("The token has expired.", expired=True) from exc
+    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
+        raise TokenInvalid("The token is invalid.") from exc
+    if not isinstance(data, dict) or not {"r", "p"} <= data.keys():
+        raise TokenInvalid("The token is invalid.")
+    issued = _issued_at(token)
+    return TokenData(record_id=str(data["r"]), provider_id=str(data["p"]), issued_at=issued)
+
+
+def _issued_at(token: str) -> dt.datetime:
+    timestamp = token.rsplit(":", 2)[-2]
+    return dt.datetime.fromtimestamp(signing.b62_decode(timestamp), tz=dt.UTC)

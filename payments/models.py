@@ -1,0 +1,206 @@
+"""Money: checkout payments, Stripe events, class packs and gift cards with their ledgers.
+
+Balances (`sessions_remaining`, `balance_cents`) only change in the same transaction as the
+ledger row that explains them, and a CHECK constraint keeps them from going negative.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from alera.ids import PublicIdField
+
+
+class Payment(models.Model):
+    """One Checkout Session we created, whatever it buys. Our id keys Stripe idempotency."""
+
+    class Kind(models.TextChoices):
+        ENROLLMENT = "enrollment"
+        PACKAGE = "package"
+        GIFT_CARD = "gift_card"
+        TIP = "tip"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        PAID = "paid"
+        EXPIRED = "expired"
+        REFUNDED = "refunded"
+
+    public_id = PublicIdField("pay")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    description = models.CharField(max_length=200)
+    customer_email = models.EmailField(blank=True)
+    # What the payment buys, for kinds whose record only exists once paid (gift cards, packs).
+    details = models.JSONField(default=dict, blank=True)
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+    checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    success_url = models.URLField(max_length=2000, blank=True)
+    cancel_url = models.URLField(max_length=2000, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_cents = models.PositiveIntegerField(default=0)
+    refund_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="payment_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.kind} {self.amount_cents}c {self.status}"
+
+
+class StripeEvent(models.Model):
+    """A received webhook event. The unique id makes a replay a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    account = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class PackageType(models.Model):
+    """A class pack a studio sells: N sessions valid for D days."""
+
+    public_id = PublicIdField("pt")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="package_types"
+    )
+    name = models.CharField(max_length=120)
+    sessions = models.PositiveIntegerField()
+    price_cents = models.PositiveIntegerField()
+    validity_days = models.PositiveIntegerField(default=90)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientPackage(models.Model):
+    public_id = PublicIdField("pkg")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="client_packages"
+    )
+    client = models.ForeignKey(
+        "customers.Client", on_delete=models.PROTECT, related_name="packages"
+    )
+    package_type = models.ForeignKey(PackageType, on_delete=models.PROTECT, related_name="sold")
+    sessions_total = models.PositiveIntegerField()
+    sessions_remaining = models.IntegerField()
+    expires_at = models.DateTimeField()
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="client_package"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_remaining__gte=0), name="package_credits_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.sessions_remaining}/{self.sessions_total}"
+
+
+class PackageCreditEntry(models.Model):
+    """Append-only ledger of a pack's credits."""
+
+    class Reason(models.TextChoices):
+        BOUGHT = "bought"
+        USED = "used"
+        RETURNED = "returned"
+        EXPIRED = "expired"
+        ADJUSTED = "adjusted"
+
+    package = models.ForeignKey(ClientPackage, on_delete=models.PROTECT, related_name="ledger")
+    delta = models.IntegerField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    enrollment = models.ForeignKey(
+        "classes.Enrollment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.delta:+d}"
+
+
+class GiftCard(models.Model):
+    public_id = PublicIdField("gc")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="gift_cards"
+    )
+    code = models.CharField(max_length=16, unique=True, help_text="Upper-case, 16 characters.")
+    initial_cents = models.PositiveIntegerField()
+    balance_cents = models.IntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    purchaser_name = models.CharField(max_length=120)
+    purchaser_email = models.EmailField()
+    recipient_name = models.CharField(max_length=120, blank=True)
+    recipient_email = models.EmailField(blank=True)
+    gift_message = models.CharField(max_length=500, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="gift_card"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance_cents__gte=0), name="gift_card_balance_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.balance_cents}c"
+
+
+class GiftCardRedemption(models.Model):
+    """Append-only ledger of a gift card's debits; one per appointment and card."""
+
+    gift_card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="redemptions")
+    appointment = models.ForeignKey(
+        "classes.Appointment", on_delete=models.PROTECT, related_name="gift_card_redemptions"
+    )
+    amount_cents = models.PositiveIntegerField()
+    balance_after_cents = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gift_card", "appointment"], name="uniq_redemption_per_appointment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"-{self.amount_cents}c on {self.gift_card_id}"
