@@ -155,7 +155,7 @@ def hold_seat(
         class_session=session,
         client=client,
         status=Enrollment.Status.PENDING_PAYMENT,
-        hold_expires_at=checkout_expiry(now),
+        hold_expires_at=checkout_expiry(now).replace(microsecond=0),
         price_cents=session.price_cents,
         paid_with=Enrollment.PaidWith.CARD,
         payment=payment,
