@@ -16,7 +16,7 @@ from accounts.models import Provider
 from alera.api.errors import ApiError
 from classes.errors import ClassFull
 from classes.models import ClassSession, Enrollment
-from classes.selectors import seats_left
+from classes.selectors import seats_left, waitlist_active
 from classes.services.common import (
     ensure_bookable,
     ensure_not_booked,
@@ -105,16 +105,22 @@ def _reserve(
     if seats_left(session=session, now=now) <= 0:
         raise ClassFull()
     if not session.price_cents:
-        return _book_free(session=session, client=client, now=now)
-    if package is not None:
-        return _book_with_pack(session=session, client=client, package=package, now=now)
-    return hold_seat(
-        session=session,
-        client=client,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        now=now,
+        enrollment = _book_free(session=session, client=client, now=now)
+    elif package is not None:
+        enrollment = _book_with_pack(session=session, client=client, package=package, now=now)
+    else:
+        enrollment = hold_seat(
+            session=session,
+            client=client,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            now=now,
+        )
+    # Someone who was waiting and then booked directly is no longer waiting.
+    waitlist_active(session=session).filter(client=client).update(
+        promoted_at=now, enrollment=enrollment
     )
+    return enrollment
 
 
 def _book_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:

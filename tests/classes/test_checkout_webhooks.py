@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from classes.models import Enrollment
+from classes.services.common import cancel_token
 from classes.tasks import release_expired_holds
 from payments.models import Payment
 from tests import factories
@@ -183,3 +184,21 @@ def test_dev_checkout_page_pays_through_the_same_services(
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(public_id=body["enrollmentId"])
     assert enrollment.status == Enrollment.Status.CONFIRMED
+
+
+def test_payment_for_a_booking_the_customer_cancelled_while_unpaid_is_refunded(
+    anon_api, client, held, fake_stripe, django_capture_on_commit_callbacks
+):
+    enrollment, payment = held
+    response = anon_api.post(
+        f"/api/enrollments/{enrollment.public_id}/cancel",
+        {"cancelToken": cancel_token(enrollment)},
+        format="json",
+    )
+    assert response.json()["refundedCents"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, completed_event(payment))
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.CANCELLED
+    assert len(fake_stripe.calls("/v1/refunds")) == 1
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REFUNDED

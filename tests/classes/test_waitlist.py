@@ -141,3 +141,14 @@ def test_a_stripe_failure_on_promotion_puts_the_entry_back(paid_class, fake_stri
     assert entry.promoted_at is None
     assert Enrollment.objects.get().status == Enrollment.Status.CANCELLED
     assert Payment.objects.get().status == Payment.Status.EXPIRED
+
+
+def test_a_waiting_customer_who_books_directly_leaves_the_waitlist(api, join, free_class):
+    fill(free_class)
+    join(free_class)
+    free_class.enrollments.first().delete()
+    response = api.post(f"/api/classes/{free_class.public_id}/book", CUSTOMER, format="json")
+    assert response.status_code == 200
+    entry = WaitlistEntry.objects.get()
+    assert entry.promoted_at is not None
+    assert entry.enrollment.public_id == response.json()["enrollmentId"]
