@@ -64,6 +64,7 @@ def enrollment_book(
     PaymentFailed (502) propagates.
     """
     provider = session.provider
+    ensure_bookable(session=session)  # 410 before 412; decided again under the lock
     package = _pack_for(provider=provider, pack=pack) if pack else None
     if session.price_cents and package is None:
         require_payments_enabled(provider)

@@ -218,3 +218,12 @@ def test_book_rate_limit_is_10_per_minute(book, free_class):
     codes = [book(free_class, email=f"person{i}@example.com").status_code for i in range(11)]
     assert codes[:10] == [200] * 6 + [409] * 4  # capacity 6
     assert codes[10] == 429
+
+
+def test_a_started_paid_class_is_410_even_when_the_studio_cannot_take_payments(book, provider):
+    provider.stripe_charges_enabled = False
+    provider.save()
+    session = factories.ClassSessionFactory(
+        provider=provider, scheduled_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert book(session).status_code == 410
