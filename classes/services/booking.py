@@ -106,7 +106,7 @@ def _reserve(
     if seats_left(session=session, now=now) <= 0:
         raise ClassFull()
     if not session.price_cents:
-        enrollment = _book_free(session=session, client=client, now=now)
+        enrollment = confirm_free(session=session, client=client, now=now)
     elif package is not None:
         enrollment = _book_with_pack(session=session, client=client, package=package, now=now)
     else:
@@ -124,7 +124,8 @@ def _reserve(
     return enrollment
 
 
-def _book_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:
+def confirm_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:
+    """A Confirmed free seat (call under the session lock, after the seat check)."""
     enrollment = Enrollment.objects.create(
         provider=session.provider,
         class_session=session,
