@@ -27,3 +27,15 @@ def pay(client, django_capture_on_commit_callbacks):
         return response
 
     return _pay
+
+
+def on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+requires_postgresql = pytest.mark.skipif(
+    not on_postgresql(),
+    reason="Row locks need real concurrent transactions: run on PostgreSQL (DATABASE_URL).",
+)

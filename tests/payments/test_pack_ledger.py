@@ -35,7 +35,11 @@ def test_owner_adds_a_goodwill_credit_with_a_ledger_row():
     package.refresh_from_db()
     assert (package.sessions_remaining, package.sessions_total) == (6, 6)
     entry = package.ledger.last()
-    assert (entry.reason, entry.delta, entry.note) == ("adjusted", 1, "Sorry about the broken heater")
+    assert (entry.reason, entry.delta, entry.note) == (
+        "adjusted",
+        1,
+        "Sorry about the broken heater",
+    )
     assert ledger_sum(package) == package.sessions_remaining
 
 
