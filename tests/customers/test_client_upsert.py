@@ -27,14 +27,14 @@ def test_same_email_returns_the_same_client_and_refreshes_contact_details(provid
     )
     assert again.pk == first.pk
     again.refresh_from_db()
-    assert (again.name, again.phone) == ("Jane Doe", "5125550100")
+    assert (again.name, again.phone) == ("Jane Doe", "15125550100")
     assert Client.objects.count() == 1
 
 
 def test_blank_name_or_phone_keep_what_is_known(provider):
     client_upsert(provider=provider, name="Jane", email="jane@example.com", phone="5125550100")
     client = client_upsert(provider=provider, name="", email="jane@example.com")
-    assert (client.name, client.phone) == ("Jane", "5125550100")
+    assert (client.name, client.phone) == ("Jane", "15125550100")
 
 
 def test_same_email_at_another_studio_is_another_client(provider):

@@ -69,7 +69,7 @@ def test_paid_webhook_creates_client_pack_ledger_and_emails_a_portal_link(
     payment.refresh_from_db()
     assert package.payment == payment
     assert package.client.email == "jane@example.com"
-    assert package.client.phone == "5125550100"
+    assert package.client.phone == "15125550100"
     assert package.sessions_total == package.sessions_remaining == 5
     assert package.expires_at == payment.paid_at + dt.timedelta(days=90)
     assert [(e.reason, e.delta) for e in package.ledger.all()] == [("bought", 5)]
