@@ -37,10 +37,10 @@ def errors(*codes: int, **overrides: str) -> dict[int, OpenApiResponse]:
 
 
 class TenantKeyScheme(OpenApiAuthenticationExtension):
-    """Documents the tenant key (`x-alera-key` + a matching `Origin`) as an API-key scheme."""
+    """Documents the `x-alera-key` header (security scheme `TenantKey` in the settings)."""
 
     target_class = "alera.api.auth.TenantKeyAuthentication"
-    name = "tenantKey"
+    name = "TenantKey"
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "x-alera-key"}

@@ -18,6 +18,6 @@ def test_schema_lists_each_endpoint_with_its_errors_and_request_body(client):
         operation = schema["paths"][path]["post"]
         assert set(operation["responses"]) == codes, path
         assert "requestBody" in operation, path
-    assert schema["components"]["securitySchemes"]["tenantKey"]["name"] == "x-alera-key"
+    assert schema["components"]["securitySchemes"]["TenantKey"]["name"] == "x-alera-key"
     redeem = schema["components"]["schemas"]["RedeemInputRequest"]["properties"]
     assert {"code", "providerId", "requestedDebitCents", "appointmentId", "mode"} <= set(redeem)

@@ -39,8 +39,20 @@ def demo_key_secret() -> str:
 class Command(BaseCommand):
     help = "Create (or top up) the demo studio, its week of classes and a demo API key."
 
-    @transaction.atomic
     def handle(self, *args, **opts):
+        # Emails queued by the seed (the visit's tip link) go out on commit, before the summary.
+        plaintext, full, visit = self._seed()
+        package_type = PackageType.objects.get(provider__handle=HANDLE, name="5-Class Pack")
+        self.stdout.write(self.style.SUCCESS("Demo studio ready: demo-studio (America/Chicago)"))
+        self.stdout.write(f"  Dashboard login: {OWNER_EMAIL} / {OWNER_PASSWORD}")
+        self.stdout.write(f"  Demo API key (origin {ORIGIN}):")
+        self.stdout.write(f"    {plaintext}")
+        self.stdout.write(f"  Full class with a waitlist: {full.public_id}")
+        self.stdout.write(f"  Class pack for sale: {package_type.public_id}")
+        self.stdout.write(f"  Completed private session (gift cards, tips): {visit.public_id}")
+
+    @transaction.atomic
+    def _seed(self):
         owner = User.objects.filter(email=OWNER_EMAIL).first()
         if owner is None:
             owner = User.objects.create_user(OWNER_EMAIL, OWNER_PASSWORD, name="Demo Owner")
@@ -105,14 +117,7 @@ class Command(BaseCommand):
 
         visit = self._completed_visit(provider, private, instructor, today, tz)
 
-        self.stdout.write(self.style.SUCCESS("Demo studio ready: demo-studio (America/Chicago)"))
-        self.stdout.write(f"  Dashboard login: {OWNER_EMAIL} / {OWNER_PASSWORD}")
-        self.stdout.write(f"  Demo API key (origin {ORIGIN}):")
-        self.stdout.write(f"    {plaintext}")
-        self.stdout.write(f"  Full class with a waitlist: {full.public_id}")
-        package_type = PackageType.objects.get(provider=provider, name="5-Class Pack")
-        self.stdout.write(f"  Class pack for sale: {package_type.public_id}")
-        self.stdout.write(f"  Completed private session (gift cards, tips): {visit.public_id}")
+        return plaintext, full, visit
 
     @staticmethod
     def _completed_visit(provider, service, instructor, today, tz):
