@@ -48,6 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo API key (origin {ORIGIN}):")
         self.stdout.write(f"    {plaintext}")
         self.stdout.write(f"  Full class with a waitlist: {full.public_id}")
+        self.stdout.write(f"  Studio id (providerId): {package_type.provider.public_id}")
         self.stdout.write(f"  Class pack for sale: {package_type.public_id}")
         self.stdout.write(f"  Completed private session (gift cards, tips): {visit.public_id}")
 
