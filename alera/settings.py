@@ -246,3 +246,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"level": LOG_LEVEL}, "django.server": {"level": "WARNING"}},
 }
+
+# Class packs past their expiry lose their remaining credits (an `expired` ledger row).
+CELERY_BEAT_SCHEDULE["expire-class-packs"] = {
+    "task": "payments.tasks.expire_packages",
+    "schedule": 3600.0,
+}
