@@ -1,0 +1,290 @@
+"""Stress: many concurrent actors on real PostgreSQL transactions, then the invariants.
+
+Threads book free, paid and pack seats, pay, abandon and cancel, and Stripe delivers its
+events late, twice and out of order, all at once. Afterwards no class is oversold,
+`enrolledCount` matches the rows, every payment is one seat or one refund, and every pack's
+ledger sums to its balance.
+"""
+
+import queue
+import random
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Sum
+from rest_framework.test import APIClient
+
+from classes.models import ClassSession, Enrollment
+from customers.tokens import Purpose, token_make
+from payments.models import ClientPackage, Payment, StripeEvent
+from tests import factories
+from tests.conftest import DEMO_ORIGIN
+from tests.fakes.webhooks import completed_event, expired_event, post_event
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="needs PostgreSQL row locks and concurrent connections (CI runs it)",
+    ),
+]
+
+THREADS = 10
+
+
+class World:
+    """What the actors have done so far, shared between threads under one lock."""
+
+    def __init__(self, classes, packs, provider):
+        self.lock = threading.Lock()
+        self.classes = classes
+        self.packs = packs
+        self.provider = provider
+        self.bookings: list[dict] = []  # book responses (enrollmentId, cancelToken)
+        self.payments: list[str] = []  # payment public ids with a checkout
+        self.errors: list[str] = []
+        self.counter = 0
+
+    def next_email(self) -> str:
+        with self.lock:
+            self.counter += 1
+            return f"actor{self.counter}@example.com"
+
+    def pick(self, items: list, rng: random.Random):
+        with self.lock:
+            return rng.choice(items) if items else None
+
+
+def _api(minted) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_ALERA_KEY=minted.plaintext, HTTP_ORIGIN=DEMO_ORIGIN)
+    return client
+
+
+def _act(world: World, minted, rng: random.Random, action: str) -> None:
+    api = _api(minted)
+    if action in ("pay", "expire", "pay_twice") and world.payments:
+        payment = Payment.objects.get(public_id=world.pick(world.payments, rng))
+        if not payment.checkout_session_id:
+            return
+        event = expired_event(payment) if action == "expire" else completed_event(payment)
+        response = post_event(APIClient(), event)
+        if action == "pay_twice":  # the same event again, and the same effect by a new id
+            post_event(APIClient(), event)
+            post_event(APIClient(), completed_event(payment))
+        _expect(world, action, response, {200})
+        return
+    if action == "cancel" and world.bookings:
+        booking = world.pick(world.bookings, rng)
+        response = APIClient().post(
+            f"/api/enrollments/{booking['enrollmentId']}/cancel",
+            {"cancelToken": booking["cancelToken"]},
+            format="json",
+        )
+        _expect(world, action, response, {200})
+        return
+    session = rng.choice(world.classes)
+    body = {"name": "Actor", "email": world.next_email(), "phone": "5125550100"}
+    if action == "book_pack":
+        package = rng.choice(world.packs)
+        session = rng.choice([c for c in world.classes if c.price_cents])
+        body.update(
+            email=package.client.email,
+            useClientPackageId=package.public_id,
+            customerToken=token_make(
+                Purpose.CUSTOMER,
+                record_id=package.client.public_id,
+                provider_id=world.provider.public_id,
+            ),
+        )
+    response = api.post(f"/api/classes/{session.public_id}/book", body, format="json")
+    _expect(world, action, response, {200, 409})
+    if response.status_code == 200:
+        data = response.json()
+        with world.lock:
+            world.bookings.append(data)
+            if data["checkoutSessionId"]:
+                payment = Enrollment.objects.get(public_id=data["enrollmentId"]).payment
+                world.payments.append(payment.public_id)
+
+
+def _expect(world: World, action: str, response, allowed: set[int]) -> None:
+    if response.status_code not in allowed:
+        with world.lock:
+            world.errors.append(f"{action}: {response.status_code} {response.content[:200]!r}")
+
+
+def _run(world: World, minted, actions: list[str]) -> None:
+    work: queue.Queue = queue.Queue()
+    for action in actions:
+        work.put(action)
+    barrier = threading.Barrier(THREADS)
+
+    def actor(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            barrier.wait()
+            while True:
+                try:
+                    action = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    _act(world, minted, rng, action)
+                except Exception as exc:
+                    with world.lock:
+                        world.errors.append(f"{action}: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=actor, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+
+def test_mixed_concurrent_load_never_oversells_and_money_matches_seats(provider, minted, settings):
+    settings.RATELIMIT_ENABLE = False
+    settings.PAYMENT_GATEWAY = "dev"
+    classes = [
+        factories.ClassSessionFactory(provider=provider, price_cents=0, capacity=4),
+        factories.ClassSessionFactory(provider=provider, price_cents=2000, capacity=3),
+        factories.ClassSessionFactory(provider=provider, price_cents=1500, capacity=2),
+    ]
+    packs = [
+        factories.ClientPackageFactory(provider=provider, sessions_total=2, sessions_remaining=2)
+        for _ in range(4)
+    ]
+    for package in packs:
+        package.ledger.create(delta=2, reason="bought")
+    world = World(classes, packs, provider)
+    rng = random.Random(20261122)
+    actions = rng.choices(
+        ["book_free", "book_paid", "book_pack", "pay", "pay_twice", "expire", "cancel"],
+        weights=[4, 6, 3, 5, 2, 2, 3],
+        k=120,
+    )
+
+    _run(world, minted, actions)
+
+    assert world.errors == []
+    _assert_no_oversell(minted, classes)
+    _assert_every_payment_is_one_seat_or_one_refund()
+    _assert_pack_ledgers_match(packs)
+
+
+def _assert_no_oversell(minted, classes) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    api = _api(minted)
+    for session in ClassSession.objects.filter(pk__in=[c.pk for c in classes]):
+        seated = session.enrollments.filter(status__in=Enrollment.SEAT_TAKING).count()
+        holds = session.enrollments.filter(
+            status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now
+        ).count()
+        assert seated + holds <= session.capacity, session
+        detail = api.get(f"/api/classes/{session.public_id}").json()["class"]
+        assert detail["enrolledCount"] == seated
+        assert detail["seatsLeft"] == session.capacity - seated - holds
+
+
+def _assert_every_payment_is_one_seat_or_one_refund() -> None:
+    for payment in Payment.objects.filter(kind=Payment.Kind.ENROLLMENT):
+        (enrollment,) = payment.enrollments.all()
+        seated = enrollment.status in Enrollment.SEAT_TAKING
+        refunded = payment.refunded_cents == payment.amount_cents
+        if payment.status in (Payment.Status.PAID, Payment.Status.REFUNDED):
+            assert seated != refunded, (payment, enrollment)
+        else:  # never paid: it may hold a seat while open, never own one
+            assert not seated, (payment, enrollment)
+            assert payment.refunded_cents == 0
+
+
+def _assert_pack_ledgers_match(packs) -> None:
+    for package in ClientPackage.objects.filter(pk__in=[p.pk for p in packs]):
+        ledger = package.ledger.aggregate(total=Sum("delta"))["total"]
+        assert package.sessions_remaining == ledger >= 0
+        active = package.enrollments.filter(status__in=Enrollment.SEAT_TAKING).count()
+        assert active == package.sessions_total - package.sessions_remaining
+
+
+def test_the_same_event_delivered_ten_times_at_once_has_one_effect(provider, minted, settings):
+    settings.RATELIMIT_ENABLE = False
+    session = factories.ClassSessionFactory(provider=provider, price_cents=2000, capacity=1)
+    response = _api(minted).post(
+        f"/api/classes/{session.public_id}/book",
+        {"name": "Jo", "email": "jo@example.com", "phone": "5125550100"},
+        format="json",
+    )
+    payment = Enrollment.objects.get(public_id=response.json()["enrollmentId"]).payment
+    event = completed_event(payment, payment_intent="pi_once")
+    barrier = threading.Barrier(10)
+    codes: list[int] = []
+
+    def deliver() -> None:
+        try:
+            barrier.wait()
+            codes.append(post_event(APIClient(), event).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert codes == [200] * 10
+    assert StripeEvent.objects.filter(event_id=event["id"]).count() == 1
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_cents) == (Payment.Status.PAID, 0)
+    assert session.enrollments.get().status == Enrollment.Status.CONFIRMED
+
+
+def test_expired_and_completed_racing_for_a_resold_seat_refund_the_late_payer(
+    provider, minted, settings
+):
+    settings.RATELIMIT_ENABLE = False
+    session = factories.ClassSessionFactory(provider=provider, price_cents=2000, capacity=1)
+    api = _api(minted)
+    first = api.post(
+        f"/api/classes/{session.public_id}/book",
+        {"name": "Late", "email": "late@example.com", "phone": "5125550100"},
+        format="json",
+    ).json()
+    payment = Enrollment.objects.get(public_id=first["enrollmentId"]).payment
+    post_event(APIClient(), expired_event(payment))  # the hold is released…
+    second = api.post(  # …the seat is sold to someone else…
+        f"/api/classes/{session.public_id}/book",
+        {"name": "Quick", "email": "quick@example.com", "phone": "5125550100"},
+        format="json",
+    ).json()
+    other = Enrollment.objects.get(public_id=second["enrollmentId"]).payment
+    barrier = threading.Barrier(2)
+
+    def deliver(event) -> None:
+        try:
+            barrier.wait()
+            post_event(APIClient(), event)
+        finally:
+            connection.close()
+
+    threads = [  # …and both payers' completions arrive together
+        threading.Thread(target=deliver, args=(completed_event(payment),)),
+        threading.Thread(target=deliver, args=(completed_event(other),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    payment.refresh_from_db()
+    other.refresh_from_db()
+    assert session.enrollments.filter(status=Enrollment.Status.CONFIRMED).count() == 1
+    assert other.enrollments.get().status == Enrollment.Status.CONFIRMED
+    assert payment.refunded_cents == payment.amount_cents
