@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed worker clean bench
+.PHONY: install run test lint format migrate seed worker clean bench fuzz
 
 install: $(STAMP)
 
@@ -44,3 +44,6 @@ clean:
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+fuzz: install
+	bash bench/fuzz.sh
