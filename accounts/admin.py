@@ -61,6 +61,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()  # memberships once the user exists
+
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
