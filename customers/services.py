@@ -32,7 +32,7 @@ def phone_normalize(raw: str, *, region: str = "US") -> str:
 
 
 @transaction.atomic
-def client_upsert(*, provider: Provider, name: str, email: str, phone: str) -> Client:
+def client_upsert(*, provider: Provider, name: str, email: str, phone: str = "") -> Client:
     """The studio's client with this email (created or refreshed with the latest details).
 
     Email is the identity (lower-cased); a concurrent first booking by the same person
