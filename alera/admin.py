@@ -8,6 +8,7 @@ the apps' admin actions call the same services the API and dashboard call.
 import logging
 
 from django.contrib import admin, messages
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +62,29 @@ def run_per_object(modeladmin, request, queryset, fn, *, verb: str) -> int:
     if done:
         modeladmin.message_user(request, f"{verb.capitalize()}: {done} done.", messages.SUCCESS)
     return done
+
+
+def resend_email_action(*, kind: str, id_kwarg: str, description: str, eligible=None):
+    """An admin action queueing the `kind` email again for every selected (eligible) row,
+    through the one email registry (`customers.emails.email_queue`), sent after commit."""
+
+    @admin.action(description=description, permissions=["view"])
+    def resend(modeladmin, request, queryset) -> None:
+        from customers.emails import email_queue
+
+        selected = queryset.count()
+        rows = queryset.filter(eligible) if eligible is not None else queryset
+        with transaction.atomic():
+            queued = 0
+            for pk in rows.values_list("pk", flat=True):
+                email_queue(kind, **{id_kwarg: pk})
+                queued += 1
+        if queued:
+            modeladmin.message_user(request, f"Queued {queued} {kind} email(s).", messages.SUCCESS)
+        if skipped := selected - queued:
+            modeladmin.message_user(
+                request, f"Skipped {skipped} row(s) with nothing to resend.", messages.WARNING
+            )
+
+    resend.__name__ = f"resend_{kind}"
+    return resend

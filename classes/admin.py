@@ -1,9 +1,11 @@
 """Staff admin for class types, instructors, the schedule, bookings, waitlists and
 appointments. Seats and statuses change only through the booking services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q
 
-from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, run_per_object
+from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, resend_email_action
+from alera.api.errors import ApiError
 from classes.models import (
     Appointment,
     Blackout,
@@ -106,15 +108,32 @@ class ClassSessionAdmin(NoAddNoDeleteAdmin):
         permissions=["change"],
     )
     def cancel_with_refunds(self, request, queryset) -> None:
+        """The dashboard's cancel: refunds first, then each booking cancelled and emailed.
+        A refund the gateway refuses leaves that booking as it was; running again retries."""
         from classes.services.cancellation import session_cancel
 
-        run_per_object(
-            self,
-            request,
-            queryset.filter(status=ClassSession.Status.SCHEDULED),
-            lambda session: session_cancel(session=session, by_user=request.user),
-            verb="cancel",
-        )
+        for session in queryset.exclude(status=ClassSession.Status.COMPLETED):
+            try:
+                result = session_cancel(session=session, by_user=request.user)
+            except ApiError as exc:
+                self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{session}: cancelled, {result.cancelled} booking(s) cancelled and refunded.",
+                messages.SUCCESS,
+            )
+            if result.failed:
+                self.message_user(
+                    request,
+                    f"{session}: refunds failed for {', '.join(result.failed)}; "
+                    "those bookings are unchanged. Run the action again to retry.",
+                    messages.ERROR,
+                )
+        if completed := queryset.filter(status=ClassSession.Status.COMPLETED).count():
+            self.message_user(
+                request, f"Skipped {completed} completed session(s).", messages.WARNING
+            )
 
 
 @admin.register(Blackout)
@@ -158,6 +177,14 @@ class EnrollmentAdmin(ReadOnlyAdmin):
     list_select_related = ("class_session", "client", "provider")
     raw_id_fields = ("class_session", "client", "payment", "client_package")
     date_hierarchy = "booked_at"
+    actions = (
+        resend_email_action(
+            kind="booking_confirmed",
+            id_kwarg="enrollment_id",
+            description="Resend the booking confirmation (confirmed bookings)",
+            eligible=Q(status=Enrollment.Status.CONFIRMED),
+        ),
+    )
 
 
 @admin.register(WaitlistEntry)
@@ -206,6 +233,18 @@ class AppointmentAdmin(NoAddNoDeleteAdmin):
     raw_id_fields = ("client",)
     autocomplete_fields = ("instructor",)
     date_hierarchy = "starts_at"
+    actions = (
+        resend_email_action(
+            kind="appointment_tip_request",
+            id_kwarg="appointment_id",
+            description="Resend the post-visit tip request (completed, tips on, not tipped)",
+            eligible=Q(
+                status=Appointment.Status.COMPLETED,
+                service__tips_enabled=True,
+                tip_captured_at__isnull=True,
+            ),
+        ),
+    )
     readonly_fields = (
         "public_id",
         "provider",

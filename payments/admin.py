@@ -7,7 +7,7 @@ or deleted, and balances are read-only on their cards and packs.
 
 from django.contrib import admin
 
-from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, run_per_object
+from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, resend_email_action, run_per_object
 from payments.models import (
     ClientPackage,
     GiftCard,
@@ -143,6 +143,13 @@ class ClientPackageAdmin(NoAddNoDeleteAdmin):
     )
     date_hierarchy = "created_at"
     inlines = (CreditEntryInline,)
+    actions = (
+        resend_email_action(
+            kind="package_purchased",
+            id_kwarg="package_id",
+            description="Resend the pack purchase email",
+        ),
+    )
 
 
 @admin.register(PackageCreditEntry)
@@ -208,6 +215,13 @@ class GiftCardAdmin(NoAddNoDeleteAdmin):
     )
     date_hierarchy = "created_at"
     inlines = (RedemptionInline,)
+    actions = (
+        resend_email_action(
+            kind="gift_card_delivered",
+            id_kwarg="gift_card_id",
+            description="Resend the gift card delivery email (to the recipient when set)",
+        ),
+    )
 
 
 @admin.register(GiftCardRedemption)
