@@ -42,6 +42,7 @@ class Rows:
     redemption: object
     stripe_event: object
     group: object
+    login_attempt: object
 
 
 @pytest.fixture
@@ -110,4 +111,23 @@ def rows(db) -> Rows:
         redemption=redemption,
         stripe_event=stripe_event,
         group=Group.objects.create(name="Support"),
+        login_attempt=_login_records(),
+    )
+
+
+def _login_records():
+    """What django-axes writes for a failed dashboard login (its admin is registered too)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {
+        "user_agent": "Mozilla/5.0",
+        "ip_address": "203.0.113.7",
+        "username": "owner@admin-studio.example",
+        "http_accept": "text/html",
+        "path_info": "/dashboard/login/",
+    }
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    AccessLog.objects.create(**seen)
+    return AccessAttempt.objects.create(
+        **seen, get_data="", post_data="username=owner@admin-studio.example", failures_since_start=2
     )

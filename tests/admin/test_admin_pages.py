@@ -109,6 +109,7 @@ def test_changelist_filters_and_search_box_render(admin_client, rows, model):
         ("payments.PackageCreditEntry", "casey@example.com", lambda r: r.credit_entry),
         ("payments.GiftCard", "admngiftcard2345", lambda r: r.gift_card),
         ("payments.GiftCardRedemption", "ADMNGIFTCARD2345", lambda r: r.redemption),
+        ("axes.AccessAttempt", "owner@admin-studio", lambda r: r.login_attempt),
     ],
 )
 def test_search_finds_the_row_by_email_handle_code_stripe_or_public_id(
