@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed worker check-deploy clean
+.PHONY: install run test lint format migrate seed worker clean bench
 
 install: $(STAMP)
 
@@ -41,3 +41,6 @@ worker: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -15,6 +15,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("dashboard/", include("accounts.dashboard_urls")),

@@ -33,3 +33,8 @@ def healthz(request):
 
 def api_not_found(request, *args, **kwargs):
     return json_error(404, f"No API endpoint at {request.path}.")
+
+
+def ping(request):
+    """A constant answer: the benchmark's baseline for what Django itself costs."""
+    return JsonResponse({"ok": True})

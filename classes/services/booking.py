@@ -16,7 +16,7 @@ from accounts.models import Provider
 from alera.api.errors import ApiError
 from classes.errors import ClassFull
 from classes.models import ClassSession, Enrollment
-from classes.selectors import seats_left
+from classes.selectors import seats_left, waitlist_active
 from classes.services.common import (
     ensure_bookable,
     ensure_not_booked,
@@ -64,6 +64,7 @@ def enrollment_book(
     PaymentFailed (502) propagates.
     """
     provider = session.provider
+    ensure_bookable(session=session)  # 410 before 412; decided again under the lock
     package = _pack_for(provider=provider, pack=pack) if pack else None
     if session.price_cents and package is None:
         require_payments_enabled(provider)
@@ -105,19 +106,26 @@ def _reserve(
     if seats_left(session=session, now=now) <= 0:
         raise ClassFull()
     if not session.price_cents:
-        return _book_free(session=session, client=client, now=now)
-    if package is not None:
-        return _book_with_pack(session=session, client=client, package=package, now=now)
-    return hold_seat(
-        session=session,
-        client=client,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        now=now,
+        enrollment = confirm_free(session=session, client=client, now=now)
+    elif package is not None:
+        enrollment = _book_with_pack(session=session, client=client, package=package, now=now)
+    else:
+        enrollment = hold_seat(
+            session=session,
+            client=client,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            now=now,
+        )
+    # Someone who was waiting and then booked directly is no longer waiting.
+    waitlist_active(session=session).filter(client=client).update(
+        promoted_at=now, enrollment=enrollment
     )
+    return enrollment
 
 
-def _book_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:
+def confirm_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:
+    """A Confirmed free seat (call under the session lock, after the seat check)."""
     enrollment = Enrollment.objects.create(
         provider=session.provider,
         class_session=session,
@@ -155,7 +163,7 @@ def hold_seat(
         class_session=session,
         client=client,
         status=Enrollment.Status.PENDING_PAYMENT,
-        hold_expires_at=checkout_expiry(now),
+        hold_expires_at=checkout_expiry(now).replace(microsecond=0),
         price_cents=session.price_cents,
         paid_with=Enrollment.PaidWith.CARD,
         payment=payment,

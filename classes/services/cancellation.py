@@ -204,14 +204,15 @@ def session_cancel(*, session: ClassSession, by_user: User | None = None) -> Ses
         WaitlistEntry.objects.filter(
             class_session=locked, promoted_at__isnull=True, cancelled_at__isnull=True
         ).update(cancelled_at=timezone.now())
-    who = f"owner:{by_user.pk}" if by_user is not None else "owner"
+    if by_user is not None:
+        logger.info("user %s cancelled class %s", by_user.pk, session.public_id)
     cancelled, failed = 0, []
     for enrollment in Enrollment.objects.filter(class_session=session, status__in=ACTIVE):
         try:
             enrollment_cancel(
                 enrollment=enrollment,
                 reason="The studio cancelled this class.",
-                by=who[:16],
+                by="owner",
                 refund=True,
                 email_kind="class_cancelled",
             )

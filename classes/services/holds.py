@@ -4,6 +4,7 @@ These run inside `payment_mark_paid` / `payment_mark_expired`, which hold the Pa
 lock; the class session is locked next, then the enrollment (always in that order).
 """
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -63,7 +64,7 @@ def enrollment_on_paid(payment: Payment) -> None:
     transaction.on_commit(lambda: refund_unseated_payment.delay(enrollment_id))
 
 
-def _confirm(enrollment: Enrollment, payment: Payment, now) -> None:
+def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None:
     enrollment.status = Enrollment.Status.CONFIRMED
     enrollment.confirmed_at = now
     enrollment.hold_expires_at = None
@@ -97,7 +98,7 @@ def enrollment_on_expired(payment: Payment) -> None:
     notify_seat_opened(session=enrollment.class_session)
 
 
-def holds_release_expired(*, now=None, limit: int = 500) -> int:
+def holds_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     """The beat sweep: expire every hold past its time (as `checkout.session.expired` would)."""
     now = now or timezone.now()
     payment_ids = list(

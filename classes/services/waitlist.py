@@ -11,6 +11,7 @@ from alera.api.errors import ApiError
 from classes.errors import NoSeatFree
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import seats_left, waitlist_active, waitlist_position
+from classes.services.booking import confirm_free, hold_seat
 from classes.services.common import (
     ensure_bookable,
     ensure_not_booked,
@@ -79,8 +80,6 @@ def waitlist_promote(*, entry: WaitlistEntry) -> Enrollment:
 
 @transaction.atomic
 def _promote(*, entry_id: int) -> Enrollment:
-    from classes.services.booking import _book_free, hold_seat
-
     now = timezone.now()
     row = WaitlistEntry.objects.filter(pk=entry_id).values("class_session_id").get()
     session = session_lock(session_id=row["class_session_id"])
@@ -99,7 +98,7 @@ def _promote(*, entry_id: int) -> Enrollment:
             session=session, client=entry.client, success_url=url, cancel_url=url, now=now
         )
     else:
-        enrollment = _book_free(session=session, client=entry.client, now=now)
+        enrollment = confirm_free(session=session, client=entry.client, now=now)
     entry.promoted_at = now
     entry.enrollment = enrollment
     entry.save(update_fields=["promoted_at", "enrollment"])

@@ -1,0 +1,147 @@
+"""Real threads, real connections, real transactions: seats and credits under contention.
+
+These need PostgreSQL's row locks; SQLite serialises whole-database writes and cannot show
+the race these tests guard against, so they are skipped there (CI runs them on PostgreSQL).
+"""
+
+import threading
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from classes.models import Enrollment
+from classes.services import booking
+from customers.tokens import Purpose, token_make
+from tests import factories
+from tests.conftest import DEMO_ORIGIN
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="needs PostgreSQL row locks and concurrent connections (CI runs it)",
+    ),
+]
+
+
+def run_concurrently(count: int, work) -> list:
+    """Start `count` threads at once, each calling work(i) on its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def runner(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # surfaced by the assertions below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture(autouse=True)
+def _slow_seat_count(monkeypatch):
+    """Widen the gap between counting seats and taking one, so a missing lock shows."""
+    real = booking.seats_left
+
+    def slow(**kwargs):
+        free = real(**kwargs)
+        time.sleep(0.02)
+        return free
+
+    monkeypatch.setattr(booking, "seats_left", slow)
+
+
+@pytest.fixture
+def post(minted, settings):
+    settings.RATELIMIT_ENABLE = False
+
+    def _post(path, body):
+        client = APIClient()
+        client.credentials(HTTP_X_ALERA_KEY=minted.plaintext, HTTP_ORIGIN=DEMO_ORIGIN)
+        response = client.post(path, body, format="json")
+        return response.status_code, response.json()
+
+    return _post
+
+
+def test_fifty_bookers_for_the_last_three_seats_give_exactly_three_winners(provider, post):
+    session = factories.ClassSessionFactory(provider=provider, price_cents=0, capacity=10)
+    for _ in range(7):
+        factories.EnrollmentFactory(class_session=session)
+    path = f"/api/classes/{session.public_id}/book"
+
+    results = run_concurrently(
+        50,
+        lambda i: post(
+            path, {"name": f"P{i}", "email": f"p{i}@example.com", "phone": "5125550100"}
+        ),
+    )
+
+    statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
+    assert statuses.count(200) == 3, statuses
+    assert statuses.count(409) == 47, statuses
+    assert all(body["waitlistAvailable"] is True for code, body in results if code == 409)
+    assert session.enrollments.filter(status=Enrollment.Status.CONFIRMED).count() == 10
+
+
+def test_fifty_paid_bookers_for_the_last_three_seats_hold_exactly_three(
+    provider, post, fake_stripe
+):
+    session = factories.ClassSessionFactory(provider=provider, price_cents=2000, capacity=3)
+    path = f"/api/classes/{session.public_id}/book"
+
+    results = run_concurrently(
+        50,
+        lambda i: post(
+            path, {"name": f"P{i}", "email": f"p{i}@example.com", "phone": "5125550100"}
+        ),
+    )
+
+    statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
+    assert (statuses.count(200), statuses.count(409)) == (3, 47), statuses
+    assert session.enrollments.filter(status=Enrollment.Status.PENDING_PAYMENT).count() == 3
+    assert len(fake_stripe.calls("/v1/checkout/sessions")) == 3
+
+
+def test_concurrent_pack_bookings_never_take_credits_below_zero(provider, post):
+    package = factories.ClientPackageFactory(provider=provider, sessions_remaining=5)
+    token = token_make(
+        Purpose.CUSTOMER, record_id=package.client.public_id, provider_id=provider.public_id
+    )
+    sessions = [
+        factories.ClassSessionFactory(provider=provider, price_cents=2000) for _ in range(20)
+    ]
+    client = package.client
+
+    results = run_concurrently(
+        20,
+        lambda i: post(
+            f"/api/classes/{sessions[i].public_id}/book",
+            {
+                "name": client.name,
+                "email": client.email,
+                "phone": "5125550100",
+                "useClientPackageId": package.public_id,
+                "customerToken": token,
+            },
+        ),
+    )
+
+    statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
+    assert (statuses.count(200), statuses.count(409)) == (5, 15), statuses
+    package.refresh_from_db()
+    assert package.sessions_remaining == 0
+    assert package.ledger.filter(reason="used").count() == 5
+    assert Enrollment.objects.filter(client_package=package).count() == 5
