@@ -33,6 +33,8 @@ def _checkout(payment: Payment, *, ok: bool = True) -> dict:
 
 
 class PackageStartView(TenantAPIView):
+    """Checkout for a class pack; the paid webhook creates the pack and emails a portal link."""
+
     rate_limit = "20/m"
 
     @extend_schema(
@@ -58,6 +60,8 @@ class PackageStartView(TenantAPIView):
 
 
 class GiftCardStartView(TenantAPIView):
+    """Checkout for a gift card; the paid webhook creates the card and emails its code."""
+
     rate_limit = "20/m"
 
     @extend_schema(
@@ -84,6 +88,8 @@ class GiftCardStartView(TenantAPIView):
 
 
 class GiftCardRedeemView(TenantAPIView):
+    """Preview (no write) or commit a debit, capped at the balance, idempotent per appointment."""
+
     rate_limit = "30/m"
 
     @extend_schema(
@@ -127,6 +133,8 @@ def _redemption(result: Redemption) -> dict:
 
 
 class TipStartView(RateLimitedAPIView):
+    """A separate direct-charge Checkout for a post-visit tip, authorised by the tip token."""
+
     rate_limit = "20/m"
 
     @extend_schema(

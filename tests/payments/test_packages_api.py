@@ -10,6 +10,7 @@ from customers.models import Client
 from customers.tokens import Purpose, token_read
 from payments.models import ClientPackage, PackageCreditEntry, Payment
 from tests import factories
+from tests.fakes.webhooks import expired_event, post_event
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_paid_webhook_creates_client_pack_ledger_and_emails_a_portal_link(
     payment.refresh_from_db()
     assert package.payment == payment
     assert package.client.email == "jane@example.com"
-    assert package.client.phone == "5125550100"
+    assert package.client.phone == "15125550100"
     assert package.sessions_total == package.sessions_remaining == 5
     assert package.expires_at == payment.paid_at + dt.timedelta(days=90)
     assert [(e.reason, e.delta) for e in package.ledger.all()] == [("bought", 5)]
@@ -181,3 +182,29 @@ def test_rate_limit_is_20_per_minute(post, pack_type, settings):
     statuses = [post(URL, body(pack_type)).status_code for _ in range(21)]
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
+
+
+def test_expired_event_arriving_after_completion_changes_nothing(
+    post, pay, client, pack_type, fake_stripe, django_capture_on_commit_callbacks
+):
+    post(URL, body(pack_type))
+    payment = Payment.objects.get()
+    pay(payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, expired_event(payment)).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    assert ClientPackage.objects.get().sessions_remaining == 5
+
+
+def test_completion_arriving_after_expiry_still_delivers_the_paid_pack(
+    post, pay, client, pack_type, fake_stripe, django_capture_on_commit_callbacks
+):
+    post(URL, body(pack_type))
+    payment = Payment.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, expired_event(payment))
+    assert not ClientPackage.objects.exists()
+    pay(payment)
+    assert ClientPackage.objects.get().payment == payment
+    assert len(mail.outbox) == 1

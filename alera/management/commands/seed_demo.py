@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from accounts.models import ApiKey, Provider, User
 from accounts.services import KEY_PREFIX_LENGTH, api_key_mint, membership_add, provider_create
-from classes.models import Blackout, ClassSession, Enrollment, Instructor, Service, WaitlistEntry
+from classes.models import (
+    Appointment,
+    Blackout,
+    ClassSession,
+    Enrollment,
+    Instructor,
+    Service,
+    WaitlistEntry,
+)
+from classes.services.appointments import appointment_complete, appointment_create
 from customers.models import Client
 from payments.models import PackageType
 
@@ -30,8 +39,21 @@ def demo_key_secret() -> str:
 class Command(BaseCommand):
     help = "Create (or top up) the demo studio, its week of classes and a demo API key."
 
-    @transaction.atomic
     def handle(self, *args, **opts):
+        # Emails queued by the seed (the visit's tip link) go out on commit, before the summary.
+        plaintext, full, visit = self._seed()
+        package_type = PackageType.objects.get(provider__handle=HANDLE, name="5-Class Pack")
+        self.stdout.write(self.style.SUCCESS("Demo studio ready: demo-studio (America/Chicago)"))
+        self.stdout.write(f"  Dashboard login: {OWNER_EMAIL} / {OWNER_PASSWORD}")
+        self.stdout.write(f"  Demo API key (origin {ORIGIN}):")
+        self.stdout.write(f"    {plaintext}")
+        self.stdout.write(f"  Full class with a waitlist: {full.public_id}")
+        self.stdout.write(f"  Studio id (providerId): {package_type.provider.public_id}")
+        self.stdout.write(f"  Class pack for sale: {package_type.public_id}")
+        self.stdout.write(f"  Completed private session (gift cards, tips): {visit.public_id}")
+
+    @transaction.atomic
+    def _seed(self):
         owner = User.objects.filter(email=OWNER_EMAIL).first()
         if owner is None:
             owner = User.objects.create_user(OWNER_EMAIL, OWNER_PASSWORD, name="Demo Owner")
@@ -62,7 +84,9 @@ class Command(BaseCommand):
         yoga = self._service(provider, "Community Yoga", price=0, capacity=12, duration=60)
         pilates = self._service(provider, "Reformer Pilates", price=2000, capacity=6, duration=50)
         sunrise = self._service(provider, "Sunrise Flow", price=0, capacity=2, duration=45)
-        self._service(provider, "Private Session", price=9000, capacity=1, duration=60, tips=True)
+        private = self._service(
+            provider, "Private Session", price=9000, capacity=1, duration=60, tips=True
+        )
 
         tz = provider.tz
         today = timezone.localdate(timezone=tz)
@@ -92,11 +116,31 @@ class Command(BaseCommand):
             defaults={"sessions": 5, "price_cents": 9000, "validity_days": 90},
         )
 
-        self.stdout.write(self.style.SUCCESS("Demo studio ready: demo-studio (America/Chicago)"))
-        self.stdout.write(f"  Dashboard login: {OWNER_EMAIL} / {OWNER_PASSWORD}")
-        self.stdout.write(f"  Demo API key (origin {ORIGIN}):")
-        self.stdout.write(f"    {plaintext}")
-        self.stdout.write(f"  Full class with a waitlist: {full.public_id}")
+        visit = self._completed_visit(provider, private, instructor, today, tz)
+
+        return plaintext, full, visit
+
+    @staticmethod
+    def _completed_visit(provider, service, instructor, today, tz):
+        """Yesterday's private session, completed through the services (its tip email prints)."""
+        client, _ = Client.objects.get_or_create(
+            provider=provider,
+            email="casey@demo-studio.test",
+            defaults={"name": "Casey Client", "phone": "15125550150"},
+        )
+        visit = Appointment.objects.filter(
+            provider=provider, client=client, service=service
+        ).first()
+        if visit is None:
+            visit = appointment_create(
+                provider=provider,
+                service=service,
+                client=client,
+                instructor=instructor,
+                starts_at=dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10), tzinfo=tz),
+            )
+            appointment_complete(appointment=visit)
+        return visit
 
     @staticmethod
     def _service(provider, name, *, price, capacity, duration, tips=False):

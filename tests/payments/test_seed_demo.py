@@ -1,0 +1,27 @@
+"""The demo seed has what the README's packs and gift cards walk-through needs."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from classes.models import Appointment
+from payments.models import PackageType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_has_a_pack_for_sale_and_a_completed_tippable_visit_once(
+    capsys, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+        call_command("seed_demo")
+    visit = Appointment.objects.get(provider__handle="demo-studio")
+    assert visit.status == Appointment.Status.COMPLETED
+    assert visit.service.tips_enabled
+    pack = PackageType.objects.get(provider__handle="demo-studio", active=True)
+    out = capsys.readouterr().out
+    assert visit.public_id in out
+    assert pack.public_id in out
+    assert len(mail.outbox) == 1
+    assert "/me/tip/" in mail.outbox[0].body
