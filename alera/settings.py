@@ -298,11 +298,18 @@ AXES_USERNAME_CALLABLE = "alera.settings.axes_username"
 AXES_VERBOSE = False
 
 
-def axes_client_ip(request) -> str:
-    """The same client IP the API rate limits use (REMOTE_ADDR or our proxy's header)."""
+def axes_client_ip(request) -> str | None:
+    """The same client IP the API rate limits use (REMOTE_ADDR or our proxy's header);
+    None when there is no valid address (e.g. a login made in code, without a request)."""
+    import ipaddress
+
     from alera.api.ratelimit import client_ip
 
-    return client_ip(None, request)
+    address = client_ip(None, request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def axes_username(request, credentials) -> str:

@@ -146,3 +146,22 @@ def test_behind_our_proxy_the_forwarded_client_address_is_counted(client, owner,
         HTTP_X_FORWARDED_FOR="198.51.100.20",
     )
     assert other_client.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"REMOTE_ADDR": "203.0.113.7"}, "203.0.113.7"),
+        ({"REMOTE_ADDR": "2001:db8::1"}, "2001:db8::1"),
+        ({}, None),
+        ({"REMOTE_ADDR": "not-an-address"}, None),
+    ],
+)
+def test_client_address_is_a_valid_ip_or_none(rf, meta, expected):
+    from alera.settings import axes_client_ip
+
+    request = rf.get("/", **meta)
+    if "REMOTE_ADDR" not in meta:
+        del request.META["REMOTE_ADDR"]
+
+    assert axes_client_ip(request) == expected
