@@ -146,7 +146,9 @@ studio_patterns = [
     path("customers/<str:public_id>/", customers.customer_detail, name="dash-customer"),
     path("packs/", money.packs, name="dash-packs"),
     path("packs/new/", money.package_type_new, name="dash-package-type-new"),
-    path("packs/types/<str:public_id>/edit/", money.package_type_edit, name="dash-package-type-edit"),
+    path(
+        "packs/types/<str:public_id>/edit/", money.package_type_edit, name="dash-package-type-edit"
+    ),
     path("packs/<str:public_id>/", money.package_detail, name="dash-package"),
     path("gift-cards/", money.gift_cards, name="dash-gift-cards"),
     path("gift-cards/<str:public_id>/", money.gift_card_detail, name="dash-gift-card"),

@@ -89,6 +89,10 @@ def appointment_action(request, public_id: str, action: str):
         except ApiError as exc:
             messages.error(request, exc.message)
         else:
-            tip = " A tip link was emailed." if action == "complete" and appointment.service.tips_enabled else ""
+            tip = (
+                " A tip link was emailed."
+                if action == "complete" and appointment.service.tips_enabled
+                else ""
+            )
             messages.success(request, done + tip)
     return redirect("dash-appointments")

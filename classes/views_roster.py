@@ -37,7 +37,9 @@ def session_detail(request, public_id: str):
             Prefetch(
                 "enrollments",
                 queryset=Enrollment.objects.select_related("client", "client_package__package_type")
-                .exclude(status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__lte=timezone.now())
+                .exclude(
+                    status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__lte=timezone.now()
+                )
                 .order_by("booked_at"),
             ),
             Prefetch(
@@ -96,7 +98,7 @@ def enrollment_cancel_view(request, public_id: str):
     )
     session = enrollment.class_session
     back = f"/dashboard/sessions/{session.public_id}/"
-    late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
+    late, _ = enrollment_cancel_preview(enrollment=enrollment)
     form = CancelBookingForm(request.POST or None, initial={"refund": "no" if late else "yes"})
     if request.method == "POST" and form.is_valid():
         try:

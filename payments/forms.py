@@ -22,7 +22,7 @@ class PackageTypeForm(forms.Form):
 
 class PackageAdjustForm(forms.Form):
     delta = forms.IntegerField(
-        min_value=-500, max_value=500, label="Credits (+ or −)", help_text="e.g. 1 or -1"
+        min_value=-500, max_value=500, label="Credits (+ or -)", help_text="e.g. 1 or -1"
     )
     note = forms.CharField(max_length=255, label="Why")
 

@@ -42,7 +42,12 @@ def package_type_new(request):
     return dash_render(
         request,
         "dashboard/form.html",
-        {"form": form, "title": "New class pack", "submit": "Create pack", "back": "/dashboard/packs/"},
+        {
+            "form": form,
+            "title": "New class pack",
+            "submit": "Create pack",
+            "back": "/dashboard/packs/",
+        },
     )
 
 
