@@ -32,7 +32,7 @@ from accounts.services import (
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dash-home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_signup(
@@ -56,7 +56,7 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def studio_new(request):
-    form = StudioForm(request.POST or None)
+    form = StudioForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             provider = provider_create(
@@ -104,7 +104,7 @@ def home(request):
 def settings_page(request):
     provider = request.provider
     editable = Provider.objects.get(pk=provider.pk)  # the form mutates its instance
-    form = StudioSettingsForm(request.POST or None, instance=editable)
+    form = StudioSettingsForm(request.POST if request.method == "POST" else None, instance=editable)
     if request.method == "POST":
         if not _owner(request):
             return _owners_only(request)
@@ -123,7 +123,7 @@ def settings_page(request):
 @require_http_methods(["GET", "POST"])
 def keys(request):
     """List keys and mint one. The plaintext is in this one response only, never stored."""
-    form = ApiKeyForm(request.POST or None)
+    form = ApiKeyForm(request.POST if request.method == "POST" else None)
     minted = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +169,7 @@ def key_revoke(request, prefix: str):
 @dashboard_view(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def team(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = staff_invite(

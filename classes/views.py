@@ -27,7 +27,9 @@ def services(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def service_new(request):
-    form = ServiceForm(request.POST or None, provider=request.provider)
+    form = ServiceForm(
+        request.POST if request.method == "POST" else None, provider=request.provider
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service = service_create(provider=request.provider, **form.service_fields())
@@ -47,7 +49,7 @@ def service_new(request):
 @require_http_methods(["GET", "POST"])
 def service_edit(request, public_id: str):
     service = tenant_get(Service, request, public_id)
-    form = ServiceForm(request.POST or None, service=service)
+    form = ServiceForm(request.POST if request.method == "POST" else None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
             service_update(service=service, **form.service_fields())
@@ -81,7 +83,7 @@ def instructors(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def instructor_new(request):
-    form = InstructorForm(request.POST or None)
+    form = InstructorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             instructor = instructor_create(provider=request.provider, **form.cleaned_data)
@@ -102,7 +104,7 @@ def instructor_new(request):
 def instructor_edit(request, public_id: str):
     instructor = tenant_get(Instructor, request, public_id)
     initial = {"name": instructor.name, "email": instructor.email, "bio": instructor.bio}
-    form = InstructorForm(request.POST or None, initial=initial)
+    form = InstructorForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             instructor_update(instructor=instructor, **form.cleaned_data)

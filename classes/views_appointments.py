@@ -39,7 +39,9 @@ def appointments(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def appointment_new(request):
-    form = AppointmentForm(request.POST or None, provider=request.provider)
+    form = AppointmentForm(
+        request.POST if request.method == "POST" else None, provider=request.provider
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -99,7 +99,10 @@ def enrollment_cancel_view(request, public_id: str):
     session = enrollment.class_session
     back = f"/dashboard/sessions/{session.public_id}/"
     late, _ = enrollment_cancel_preview(enrollment=enrollment)
-    form = CancelBookingForm(request.POST or None, initial={"refund": "no" if late else "yes"})
+    form = CancelBookingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"refund": "no" if late else "yes"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = enrollment_cancel(

@@ -70,7 +70,9 @@ def schedule(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def session_new(request):
-    form = SessionForm(request.POST or None, provider=request.provider)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, provider=request.provider
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = class_session_create(provider=request.provider, **form.session_fields())
@@ -96,7 +98,7 @@ def session_new(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def series_new(request):
-    form = SeriesForm(request.POST or None, provider=request.provider)
+    form = SeriesForm(request.POST if request.method == "POST" else None, provider=request.provider)
     if request.method == "POST" and form.is_valid():
         try:
             result = series_create(provider=request.provider, **form.series_fields())
@@ -122,7 +124,7 @@ def series_new(request):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, public_id: str):
     session = tenant_get(ClassSession.objects.select_related("instructor"), request, public_id)
-    form = SessionEditForm(request.POST or None, session=session)
+    form = SessionEditForm(request.POST if request.method == "POST" else None, session=session)
     if request.method == "POST" and form.is_valid():
         data = form.session_fields()
         try:
@@ -191,7 +193,7 @@ def session_cancel_view(request, public_id: str):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def blackouts(request):
-    form = BlackoutForm(request.POST or None)
+    form = BlackoutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             blackout = blackout_create(provider=request.provider, **form.cleaned_data)

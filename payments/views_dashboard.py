@@ -30,7 +30,10 @@ def packs(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def package_type_new(request):
-    form = PackageTypeForm(request.POST or None, initial={"validity_days": 90, "active": True})
+    form = PackageTypeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"validity_days": 90, "active": True},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             package_type = package_type_create(provider=request.provider, **form.package_fields())
@@ -62,7 +65,7 @@ def package_type_edit(request, public_id: str):
         "validity_days": package_type.validity_days,
         "active": package_type.active,
     }
-    form = PackageTypeForm(request.POST or None, initial=initial)
+    form = PackageTypeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             package_type_update(package_type=package_type, **form.package_fields())
@@ -85,7 +88,7 @@ def package_detail(request, public_id: str):
     package = tenant_get(
         ClientPackage.objects.select_related("client", "package_type"), request, public_id
     )
-    form = PackageAdjustForm(request.POST or None)
+    form = PackageAdjustForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             package_adjust(package=package, **form.cleaned_data)

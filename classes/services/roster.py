@@ -17,7 +17,9 @@ def _move(enrollment: Enrollment, **changes) -> Enrollment:
     ).update(**changes)
     enrollment.refresh_from_db()
     if not updated:
-        raise ValidationError(f"This booking is {enrollment.get_status_display()}, not confirmed.")
+        raise ValidationError(
+            f"This booking is {enrollment.get_status_display().lower()}, not confirmed."
+        )
     return enrollment
 
 

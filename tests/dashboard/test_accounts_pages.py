@@ -99,7 +99,8 @@ def test_a_user_with_two_studios_switches_between_them(studio, other_studio):
     )
     browser = logged_in(studio.owner)
     page = browser.get("/dashboard/services/").content.decode()
-    assert "Other Co" in page and 'name="provider"' in page
+    assert "Other Co" in page
+    assert 'name="provider"' in page
     browser.post("/dashboard/studio/switch/", {"provider": other_studio.provider.public_id})
     assert browser.session[SESSION_KEY] == other_studio.provider.public_id
     # Now working as staff of the other studio: its records are visible, the first one's not.
@@ -203,7 +204,8 @@ def test_mint_with_bad_origins_shows_the_error_and_mints_nothing(owner_client, s
         "/dashboard/keys/", {"name": "Website", "origins": "ftp://x.example\nhttps://a.b/path"}
     )
     page = response.content.decode()
-    assert "ftp://x.example" in page and "must not have a path" in page
+    assert "ftp://x.example" in page
+    assert "must not have a path" in page
     assert ApiKey.objects.filter(provider=studio.provider).count() == 1
 
 

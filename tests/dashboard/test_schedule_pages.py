@@ -249,6 +249,7 @@ def test_blackouts_add_list_delete(owner_client, studio):
         },
     )
     page = response.content.decode()
-    assert "This field is required." in page and "The end must be after the start." in page
+    assert "This field is required." in page
+    assert "The end must be after the start." in page
     owner_client.post(f"/dashboard/blackouts/{blackout.public_id}/delete/")
     assert not Blackout.objects.filter(pk=blackout.pk).exists()
