@@ -64,7 +64,7 @@ def build_studio(handle: str, email: str) -> Studio:
         instructor=session.instructor,
         session=session,
         enrollment=enrollment,
-        waitlist_entry=factories.WaitlistEntryFactory(class_session=session),
+        waitlist_entry=factories.WaitlistEntryFactory(class_session=session, position=1),
         blackout=factories.BlackoutFactory(provider=provider),
         appointment=factories.AppointmentFactory(
             provider=provider, starts_at=timezone.now() + dt.timedelta(hours=2)
