@@ -67,19 +67,31 @@ def test_admin_pages_render_without_csp_violations(page, live_site, staff):
     assert violations == []
 
 
-def test_admin_login_locks_after_five_wrong_passwords(page, staff):
-    for _ in range(5):
-        page.goto("/admin/login/")
-        page.fill("#id_username", staff.email)
-        page.fill("#id_password", "wrong-password")
-        page.click("input[type=submit]")
-
-    expect(page.get_by_text("Too many login attempts")).to_be_visible()
-    screenshot(page, "login-locked-out")
-    response = page.goto("/admin/login/")
-    page.fill("#id_username", staff.email)
-    page.fill("#id_password", PASSWORD)
+def _submit_login(page, url: str, email: str, password: str):
+    page.goto(url)
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        page.click("input[type=submit]")
-    assert response.status == 200
-    assert posted.value.status == 429
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+    return posted.value
+
+
+@pytest.mark.parametrize("url", ["/dashboard/login/", "/admin/login/"])
+def test_login_locks_after_five_wrong_passwords(page, staff, url):
+    violations = _watch_csp(page)
+
+    codes = [_submit_login(page, url, staff.email, "wrong-password").status for _ in range(5)]
+
+    assert codes == [200, 200, 200, 200, 429]
+    expect(page.get_by_text("Too many login attempts")).to_be_visible()
+    screenshot(page, f"login-locked-out-{url.strip('/').replace('/', '-')}")
+    assert _submit_login(page, url, staff.email, PASSWORD).status == 429
+    assert violations == []
+
+
+def test_dashboard_login_succeeds_with_the_right_password(page, staff, live_site):
+    violations = _watch_csp(page)
+
+    assert _submit_login(page, "/dashboard/login/", staff.email, PASSWORD).status == 302
+
+    assert violations == []

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls_login")]
+pytestmark = pytest.mark.django_db
 
 DASH_LOGIN = "/dashboard/login/"
 ADMIN_LOGIN = "/admin/login/"
@@ -45,6 +45,12 @@ def test_dashboard_login_works_with_the_right_password(client, owner):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(owner.pk)
+
+
+def test_dashboard_login_page_is_the_dashboard_loginview():
+    from django.urls import resolve
+
+    assert resolve(DASH_LOGIN).url_name == "dash-login"
 
 
 def test_five_wrong_passwords_lock_the_dashboard_login_even_for_the_right_one(client, owner):
