@@ -95,3 +95,27 @@ def test_dashboard_login_succeeds_with_the_right_password(page, staff, live_site
     assert _submit_login(page, "/dashboard/login/", staff.email, PASSWORD).status == 302
 
     assert violations == []
+
+
+def test_admin_revoke_action_works_in_the_browser_under_the_policy(page, staff):
+    from accounts.services import api_key_lookup, api_key_mint
+
+    minted = api_key_mint(
+        provider=factories.ProviderFactory(handle="browser-studio"),
+        name="Partner site",
+        origins=["https://partner.example"],
+    )
+    violations = _watch_csp(page)
+    _submit_login(page, "/admin/login/", staff.email, PASSWORD)
+
+    page.goto("/admin/accounts/apikey/")
+    page.locator("input.action-select").first.check()
+    page.select_option("select[name=action]", "revoke_keys")
+    page.locator("button[name=index]").first.click()
+
+    expect(page.get_by_text("Revoke: 1 done.")).to_be_visible()
+    screenshot(page, "admin-apikey-revoked")
+    assert minted.plaintext not in page.content()
+    assert minted.api_key.secret_hash not in page.content()
+    assert api_key_lookup(minted.plaintext) is None
+    assert violations == []
