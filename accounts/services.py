@@ -122,3 +122,71 @@ def api_key_touch(*, api_key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
+
+
+# -- dashboard: sign-up, studio settings, team --------------------------------------------
+
+PROVIDER_SETTINGS_FIELDS = (
+    "display_name",
+    "handle",
+    "timezone",
+    "bio",
+    "avatar_key",
+    "contact_email",
+    "location",
+    "default_cancel_window_hours",
+)
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, name: str = "") -> User:
+    """A new dashboard user; the password must pass the site's password validators."""
+    from django.contrib.auth.password_validation import validate_password
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email already exists."})
+    user = User(email=email, name=name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def provider_settings_update(*, provider: Provider, **fields) -> Provider:
+    """Change a studio's public profile and defaults; the handle stays unique and valid."""
+    unknown = set(fields) - set(PROVIDER_SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a studio setting: {', '.join(sorted(unknown))}")
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.handle = locked.handle.lower()
+    locked.full_clean()
+    locked.save(update_fields=list(fields))
+    return locked
+
+
+@transaction.atomic
+def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User) -> Membership:
+    """Add a person to the studio and email them a link to set their password.
+
+    An existing user keeps their password and is simply added (or has their role changed);
+    a new one gets an account with no usable password until they follow the link.
+    """
+    from customers.emails import email_queue
+
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose owner or staff."})
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    membership = membership_add(provider=provider, user=user, role=role)
+    email_queue("staff_invite", membership_id=membership.pk, invited_by_id=invited_by.pk)
+    return membership

@@ -252,3 +252,67 @@ CELERY_BEAT_SCHEDULE["expire-class-packs"] = {
     "task": "payments.tasks.expire_packages",
     "schedule": 3600.0,
 }
+
+# --- Security headers and login throttling (issue 7) -------------------------------------
+# Content-Security-Policy (django-csp 4) on every page: our own origin only, no inline
+# scripts or styles, never framed. Forms may post to ourselves and be redirected on to
+# Stripe Checkout/Connect or a partner's success URL (Chrome applies form-action to the
+# redirect), hence https: (and http: for local partner sites while DEBUG is on).
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", "https:", *(["http:"] if DEBUG else [])],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Dashboard and admin logins: django-axes counts failures per (email, client IP) in the
+# database and answers 429 after AXES_FAILURE_LIMIT of them until the cool-off passes.
+# Per pair rather than per IP, so a studio's shared office IP (or a proxy address when
+# CLIENT_IP_HEADER is unset) can't lock everyone out. Staff unlock people in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "alera.settings.axes_client_ip"
+AXES_USERNAME_CALLABLE = "alera.settings.axes_username"
+AXES_VERBOSE = False
+
+
+def axes_client_ip(request) -> str | None:
+    """The same client IP the API rate limits use (REMOTE_ADDR or our proxy's header);
+    None when there is no valid address (e.g. a login made in code, without a request)."""
+    import ipaddress
+
+    from alera.api.ratelimit import client_ip
+
+    address = client_ip(None, request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def axes_username(request, credentials) -> str:
+    """Emails log in case-insensitively, so `Owner@x` and `owner@x` share one counter."""
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(raw).strip().lower()

@@ -3,7 +3,9 @@
 import socket
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alera.celery import app as celery_app
@@ -43,6 +45,13 @@ def _no_network(monkeypatch, request):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def frozen_minute():
+    """Stop the clock, so a burst of requests can't straddle a rate-limit window boundary."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 @pytest.fixture

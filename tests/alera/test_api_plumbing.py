@@ -127,6 +127,7 @@ def test_rate_limit_gives_429_with_retry_after_then_resets(api):
         assert api.get("/api/probe").status_code == 200
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_rate_limit_counts_per_client_ip(api):
     for _ in range(3):
         api.get("/api/probe", REMOTE_ADDR="10.0.0.1")
@@ -134,12 +135,14 @@ def test_rate_limit_counts_per_client_ip(api):
     assert api.get("/api/probe", REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_forwarded_for_is_ignored_unless_configured(api):
     for i in range(4):
         response = api.get("/api/probe", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
     assert response.status_code == 429
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_trusted_proxy_header_gives_the_client_ip(api, settings):
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     for _ in range(3):

@@ -170,6 +170,7 @@ def test_list_runs_a_constant_number_of_queries(
     assert all(c["enrolledCount"] == 2 for c in response.json()["classes"])
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_list_rate_limit_is_60_per_minute(api, provider):
     codes = [_list(api).status_code for _ in range(61)]
     assert codes[:60] == [200] * 60
@@ -211,6 +212,7 @@ def test_detail_of_a_cancelled_class_gives_410(api, provider):
     assert api.get(f"/api/classes/{session.public_id}").status_code == 410
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_detail_rate_limit_is_120_per_minute(api, provider):
     session = factories.ClassSessionFactory(provider=provider)
     codes = [api.get(f"/api/classes/{session.public_id}").status_code for _ in range(121)]

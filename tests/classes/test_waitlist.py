@@ -84,6 +84,7 @@ def test_waitlist_validation_and_tenancy(join, free_class):
     assert join(factories.ClassSessionFactory()).status_code == 404
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_waitlist_rate_limit_is_10_per_minute(join, free_class):
     fill(free_class)
     codes = [join(free_class).status_code for _ in range(11)]

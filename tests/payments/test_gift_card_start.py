@@ -150,6 +150,7 @@ def test_stripe_failure_gives_502(post, provider, fake_stripe):
     assert not GiftCard.objects.exists()
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_rate_limit_is_20_per_minute(post, provider):
     statuses = [post(URL, body()).status_code for _ in range(21)]
     assert statuses[:20] == [200] * 20

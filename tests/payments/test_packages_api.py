@@ -177,6 +177,7 @@ def test_missing_key_gives_401(anon_api, pack_type):
     assert response.status_code == 401
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_rate_limit_is_20_per_minute(post, pack_type, settings):
     settings.PAYMENT_GATEWAY = "dev"
     statuses = [post(URL, body(pack_type)).status_code for _ in range(21)]

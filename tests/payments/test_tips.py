@@ -205,6 +205,7 @@ def test_stripe_failure_gives_502(tip, visit, fake_stripe):
     assert visit.tip_captured_at is None
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_rate_limit_is_20_per_minute(tip, visit):
     token = tip_token_make(visit)
     statuses = [tip(token).status_code for _ in range(21)]

@@ -1,0 +1,116 @@
+"""The dashboard's request plumbing: which studio the user is working in, and who may do what.
+
+Every dashboard view is wrapped in `dashboard_view`: login required, the current studio put on
+the request (`request.provider`, `request.membership`), the studio's time zone activated so
+forms read and templates print local wall-clock time, and owner-only pages answering 403.
+Every lookup of tenant data then goes through `tenant_get(Model, request, public_id)`, so
+another studio's id is a 404.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.models import Membership, Provider
+
+SESSION_KEY = "dashboard_provider"
+
+
+def user_memberships(request: HttpRequest) -> list[Membership]:
+    if not hasattr(request, "_memberships"):
+        request._memberships = list(
+            Membership.objects.filter(user=request.user)
+            .select_related("provider")
+            .order_by("provider__display_name")
+        )
+    return request._memberships
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The membership of the studio chosen in this session (the first one by default)."""
+    memberships = user_memberships(request)
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.provider.public_id == chosen:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def current_provider(request: HttpRequest) -> Provider | None:
+    membership = current_membership(request)
+    return membership.provider if membership else None
+
+
+def provider_switch(request: HttpRequest, public_id: str) -> Provider | None:
+    """Make `public_id` the current studio if the user is a member of it."""
+    for membership in user_memberships(request):
+        if membership.provider.public_id == public_id:
+            request.session[SESSION_KEY] = public_id
+            return membership.provider
+    return None
+
+
+def is_owner(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role == Membership.Role.OWNER
+
+
+def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    return dash_render(request, "dashboard/403.html", {"reason": reason}, status=403)
+
+
+def dashboard_view(fn: Callable | None = None, *, owner_only: bool = False):
+    """Login required, current studio on the request, its time zone active, roles enforced."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            membership = current_membership(request)
+            if membership is None:
+                return redirect("dash-studio-new")
+            request.membership = membership
+            request.provider = membership.provider
+            with timezone.override(membership.provider.tz):
+                if owner_only and not is_owner(request):
+                    return forbidden(request, "Only the studio's owners can open this page.")
+                return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def tenant_get(model, request: HttpRequest, public_id: str, **filters):
+    """One record of the current studio by public id; another studio's id is a 404."""
+    queryset = model.objects.all() if not hasattr(model, "model") else model
+    return get_object_or_404(queryset, provider=request.provider, public_id=public_id, **filters)
+
+
+def dash_render(
+    request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200
+) -> HttpResponse:
+    """Render a dashboard page with the studio switcher and role in its context."""
+    membership = getattr(request, "membership", None)
+    base = {
+        "provider": getattr(request, "provider", None),
+        "membership": membership,
+        "is_owner": is_owner(request),
+        "memberships": user_memberships(request) if request.user.is_authenticated else [],
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+def form_fail(form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: per field when it names one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            name = (field_map or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,96 @@
+"""Dashboard forms of the accounts app. Forms validate; services write."""
+
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Membership, Provider, User
+from accounts.origins import normalize_origin
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = forms.CharField(max_length=120, required=False, label="Your name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not a common password.",
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account with this email already exists. Log in instead.")
+        return email
+
+
+class StudioForm(forms.ModelForm):
+    """Create a studio: what a partner site needs to find it."""
+
+    timezone = forms.ChoiceField(choices=timezone_choices, initial="America/Chicago")
+
+    class Meta:
+        model = Provider
+        fields = ["display_name", "handle", "timezone"]
+        labels = {"display_name": "Studio name"}
+        help_texts = {"handle": "Lower-case letters, digits and hyphens, used in API keys."}
+
+
+class StudioSettingsForm(StudioForm):
+    class Meta:
+        model = Provider
+        fields = [
+            "display_name",
+            "handle",
+            "timezone",
+            "bio",
+            "avatar_key",
+            "contact_email",
+            "location",
+            "default_cancel_window_hours",
+        ]
+        labels = {
+            "display_name": "Studio name",
+            "avatar_key": "Avatar image key",
+            "default_cancel_window_hours": "Default cancel window (hours)",
+        }
+        help_texts = {
+            "handle": "Changing it changes every API key's prefix: partners must update keys.",
+            "default_cancel_window_hours": "Used for new services: refunds up to this many "
+            "hours before class.",
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=80, initial="Website", label="Key name")
+    origins = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://your-site.com"}),
+        label="Allowed origins",
+        help_text="One per line: the sites whose servers will call the API with this key.",
+    )
+
+    def clean_origins(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["origins"].splitlines()]
+        origins = [line for line in lines if line]
+        if not origins:
+            raise ValidationError("Give at least one origin, like https://your-site.com.")
+        errors, normalized = [], []
+        for origin in origins:
+            try:
+                normalized.append(normalize_origin(origin))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return sorted(set(normalized))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.STAFF)

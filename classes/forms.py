@@ -1,0 +1,230 @@
+"""Dashboard forms for the catalogue, the schedule, rosters and appointments.
+
+Forms validate and convert (dollars → cents, local wall-clock → aware datetimes in the
+studio's zone, which the dashboard activates per request); services write.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from classes.models import Blackout, Instructor, Service
+
+WEEKDAYS = [
+    (0, "Mon"),
+    (1, "Tue"),
+    (2, "Wed"),
+    (3, "Thu"),
+    (4, "Fri"),
+    (5, "Sat"),
+    (6, "Sun"),
+]
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def money_field(label: str = "Price ($)", **kwargs) -> forms.DecimalField:
+    kwargs.setdefault("min_value", Decimal(0))
+    kwargs.setdefault("max_value", Decimal(100000))
+    return forms.DecimalField(label=label, decimal_places=2, **kwargs)
+
+
+def to_cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+class CentsFormMixin:
+    """Show `<x>_cents` model values as dollars in a `price` field."""
+
+    def initial_price(self, cents: int | None) -> Decimal | None:
+        return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+class ServiceForm(CentsFormMixin, forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    duration_min = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=600)
+    price = money_field(help_text="0 for a free class.")
+    default_capacity = forms.IntegerField(label="Default capacity", min_value=1, max_value=500)
+    cancel_window_hours = forms.IntegerField(
+        label="Cancel window (hours)",
+        min_value=0,
+        max_value=720,
+        help_text="Customers who cancel at least this long before class get a full refund.",
+    )
+    tips_enabled = forms.BooleanField(required=False, label="Ask for a tip after 1:1 visits")
+
+    def __init__(self, *args, service: Service | None = None, provider=None, **kwargs):
+        if service is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": service.name,
+                    "description": service.description,
+                    "duration_min": service.duration_min,
+                    "price": self.initial_price(service.price_cents),
+                    "default_capacity": service.default_capacity,
+                    "cancel_window_hours": service.cancel_window_hours,
+                    "tips_enabled": service.tips_enabled,
+                },
+            )
+        elif provider is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "duration_min": 50,
+                    "price": Decimal("0.00"),
+                    "default_capacity": 10,
+                    "cancel_window_hours": provider.default_cancel_window_hours,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["price_cents"] = to_cents(data.pop("price"))
+        return data
+
+
+class InstructorForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField(required=False)
+    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class _CatalogueChoices(forms.Form):
+    """Service and instructor pickers limited to the studio's live records."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), to_field_name="public_id")
+    instructor = forms.ModelChoiceField(
+        queryset=Instructor.objects.none(), to_field_name="public_id", required=False
+    )
+
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        if "service" in self.fields:
+            self.fields["service"].queryset = Service.objects.filter(
+                provider=provider, archived_at__isnull=True
+            )
+        self.fields["instructor"].queryset = Instructor.objects.filter(
+            provider=provider, archived_at__isnull=True
+        )
+
+
+class SessionForm(CentsFormMixin, _CatalogueChoices):
+    scheduled_at = forms.DateTimeField(label="Starts at", widget=DATETIME_WIDGET)
+    duration_min = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=600, required=False
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=500, required=False)
+    price = money_field(required=False, help_text="Empty: the service's price.")
+    public_note = forms.CharField(max_length=500, required=False, label="Note for customers")
+
+    def session_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        price = data.pop("price")
+        data["price_cents"] = None if price is None else to_cents(price)
+        return data
+
+
+class SessionEditForm(SessionForm):
+    """Editing one session: its service is fixed, every other value is explicit."""
+
+    def __init__(self, *args, session, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "scheduled_at": session.scheduled_at,
+                "duration_min": session.duration_min,
+                "capacity": session.capacity,
+                "price": self.initial_price(session.price_cents),
+                "public_note": session.public_note,
+                "instructor": session.instructor.public_id if session.instructor else None,
+            },
+        )
+        super().__init__(*args, provider=session.provider, **kwargs)
+        del self.fields["service"]
+        for name in ("duration_min", "capacity", "price"):
+            self.fields[name].required = True
+        self.fields["price"].help_text = ""
+
+
+class SeriesForm(CentsFormMixin, _CatalogueChoices):
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Days"
+    )
+    local_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    start_date = forms.DateField(widget=DATE_WIDGET)
+    end_date = forms.DateField(widget=DATE_WIDGET, required=False, help_text="Inclusive.")
+    count = forms.IntegerField(
+        min_value=1, max_value=200, required=False, label="…or number of sessions"
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=500, required=False)
+    price = money_field(required=False, help_text="Empty: the service's price.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end_date") is None and data.get("count") is None:
+            raise ValidationError("Give an end date or a number of sessions.")
+        if data.get("end_date") is not None and data.get("count") is not None:
+            raise ValidationError("Give an end date or a number of sessions, not both.")
+        return data
+
+    def series_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        service = data["service"]
+        price = data.pop("price")
+        data["price_cents"] = service.price_cents if price is None else to_cents(price)
+        if data["capacity"] is None:
+            data["capacity"] = service.default_capacity
+        return data
+
+
+class BlackoutForm(forms.Form):
+    label = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Blackout.Kind.choices, initial=Blackout.Kind.CLOSURE)
+    all_day = forms.BooleanField(required=False, label="Whole days")
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and data.get("all_day"):
+            # Whole days: from the first day's midnight to the midnight after the last day.
+            starts = data["starts_at"] = starts.replace(hour=0, minute=0)
+            if (ends.hour, ends.minute) != (0, 0):
+                ends = data["ends_at"] = (ends + dt.timedelta(days=1)).replace(hour=0, minute=0)
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The end must be after the start.")
+        return data
+
+
+class CancelBookingForm(forms.Form):
+    refund = forms.TypedChoiceField(
+        choices=[("yes", "Refund the customer"), ("no", "Don't refund")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+        label="Refund",
+    )
+    reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
+
+
+class AppointmentForm(CentsFormMixin, _CatalogueChoices):
+    client_name = forms.CharField(max_length=120, label="Customer name")
+    client_email = forms.EmailField(label="Customer email")
+    client_phone = forms.CharField(max_length=20, required=False, label="Customer phone")
+    starts_at = forms.DateTimeField(label="Starts at", widget=DATETIME_WIDGET)
+    duration_min = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=600, required=False
+    )
+    price = money_field(required=False, help_text="Empty: the service's price.")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())

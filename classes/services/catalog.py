@@ -1,0 +1,87 @@
+"""The studio's catalogue: services (class types) and instructors.
+
+Archiving hides a record from new scheduling but keeps it for the sessions and bookings that
+already point at it (sessions PROTECT their service).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Provider
+from classes.models import Instructor, Service
+
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "duration_min",
+    "price_cents",
+    "default_capacity",
+    "cancel_window_hours",
+    "tips_enabled",
+)
+INSTRUCTOR_FIELDS = ("name", "bio", "email")
+
+
+def _apply(instance, allowed: tuple[str, ...], fields: dict) -> list[str]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown field(s): {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value.strip() if isinstance(value, str) else value)
+    instance.full_clean()
+    return list(fields)
+
+
+@transaction.atomic
+def service_create(*, provider: Provider, name: str, **fields) -> Service:
+    """A new class type; unset fields take the studio's defaults."""
+    fields.setdefault("cancel_window_hours", provider.default_cancel_window_hours)
+    service = Service(provider=provider)
+    _apply(service, SERVICE_FIELDS, {"name": name, **fields})
+    service.save()
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, **fields) -> Service:
+    """Edit a class type. Sessions already scheduled keep their own snapshot of name/price."""
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    locked.save(update_fields=_apply(locked, SERVICE_FIELDS, fields))
+    return locked
+
+
+@transaction.atomic
+def service_archive(*, service: Service) -> Service:
+    """Hide a class type from scheduling; its past and booked sessions stay intact."""
+    Service.objects.filter(pk=service.pk, archived_at__isnull=True).update(
+        archived_at=timezone.now()
+    )
+    service.refresh_from_db(fields=["archived_at"])
+    return service
+
+
+@transaction.atomic
+def instructor_create(*, provider: Provider, name: str, **fields) -> Instructor:
+    """A new instructor of the studio."""
+    instructor = Instructor(provider=provider)
+    _apply(instructor, INSTRUCTOR_FIELDS, {"name": name, **fields})
+    instructor.save()
+    return instructor
+
+
+@transaction.atomic
+def instructor_update(*, instructor: Instructor, **fields) -> Instructor:
+    """Edit an instructor's name, bio or email."""
+    locked = Instructor.objects.select_for_update().get(pk=instructor.pk)
+    locked.save(update_fields=_apply(locked, INSTRUCTOR_FIELDS, fields))
+    return locked
+
+
+@transaction.atomic
+def instructor_archive(*, instructor: Instructor) -> Instructor:
+    """Hide an instructor from new sessions; sessions they teach keep their name."""
+    Instructor.objects.filter(pk=instructor.pk, archived_at__isnull=True).update(
+        archived_at=timezone.now()
+    )
+    instructor.refresh_from_db(fields=["archived_at"])
+    return instructor

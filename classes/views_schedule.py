@@ -1,0 +1,225 @@
+"""Dashboard pages for the schedule: the week view, sessions, weekly series and blackouts.
+
+The studio's time zone is active for the whole request (see `dashboard_view`), so dates typed
+into forms are local wall-clock times and pages print local times with the zone.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
+from alera.api.errors import ApiError
+from classes.forms import BlackoutForm, SeriesForm, SessionEditForm, SessionForm, week_start
+from classes.models import Blackout, ClassSession
+from classes.selectors import seat_counts
+from classes.services.cancellation import session_cancel
+from classes.services.schedule import (
+    blackout_create,
+    blackout_delete,
+    class_session_create,
+    class_session_update,
+    local_start,
+    series_create,
+)
+
+
+def _week_param(request) -> dt.date:
+    try:
+        return week_start(dt.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return week_start(timezone.localdate())
+
+
+@dashboard_view
+def schedule(request):
+    """A week of sessions, day by day in the studio's zone, with seats and waitlists."""
+    provider = request.provider
+    monday = _week_param(request)
+    starts = local_start(provider, monday, dt.time(0, 0))
+    ends = local_start(provider, monday + dt.timedelta(days=7), dt.time(0, 0))
+    sessions = seat_counts(
+        ClassSession.objects.filter(
+            provider=provider, scheduled_at__gte=starts, scheduled_at__lt=ends
+        ).select_related("instructor"),
+        now=timezone.now(),
+    ).order_by("scheduled_at")
+    days = {monday + dt.timedelta(days=i): [] for i in range(7)}
+    for session in sessions:
+        days[timezone.localdate(session.scheduled_at)].append(session)
+    blackouts = Blackout.objects.filter(provider=provider, starts_at__lt=ends, ends_at__gt=starts)
+    return dash_render(
+        request,
+        "dashboard/schedule.html",
+        {
+            "days": days.items(),
+            "blackouts": blackouts,
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, provider=request.provider
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = class_session_create(provider=request.provider, **form.session_fields())
+        except ValidationError as exc:
+            form_fail(form, exc)
+        else:
+            messages.success(
+                request, f"{session.name_snapshot} scheduled for {_local(session.scheduled_at)}."
+            )
+            return redirect(_week_url(session.scheduled_at))
+    return dash_render(
+        request,
+        "dashboard/form.html",
+        {
+            "form": form,
+            "title": "Add a session",
+            "submit": "Schedule",
+            "back": "/dashboard/schedule/",
+        },
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def series_new(request):
+    form = SeriesForm(request.POST if request.method == "POST" else None, provider=request.provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = series_create(provider=request.provider, **form.series_fields())
+        except ValidationError as exc:
+            form_fail(form, exc, {"local_time": "local_time"})
+        else:
+            first = result.sessions[0]
+            note = f" {len(result.skipped)} day(s) skipped for blackouts." if result.skipped else ""
+            messages.success(
+                request,
+                f"{len(result.sessions)} sessions of {first.name_snapshot} scheduled, "
+                f"from {_local(first.scheduled_at)}.{note}",
+            )
+            return redirect(_week_url(first.scheduled_at))
+    return dash_render(
+        request,
+        "dashboard/series_form.html",
+        {"form": form, "title": "Add a weekly series", "submit": "Create series"},
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def session_edit(request, public_id: str):
+    session = tenant_get(ClassSession.objects.select_related("instructor"), request, public_id)
+    form = SessionEditForm(request.POST if request.method == "POST" else None, session=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.session_fields()
+        try:
+            class_session_update(
+                session=session,
+                scheduled_at=data["scheduled_at"],
+                instructor=data["instructor"],
+                capacity=data["capacity"],
+                price_cents=data["price_cents"],
+                duration_min=data["duration_min"],
+                public_note=data["public_note"],
+            )
+        except ValidationError as exc:
+            form_fail(form, exc)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("dash-session", public_id=session.public_id)
+    return dash_render(
+        request,
+        "dashboard/form.html",
+        {
+            "form": form,
+            "title": f"Edit {session.name_snapshot}, {_local(session.scheduled_at)}",
+            "back": f"/dashboard/sessions/{session.public_id}/",
+        },
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def session_cancel_view(request, public_id: str):
+    session = tenant_get(ClassSession, request, public_id)
+    back = f"/dashboard/sessions/{session.public_id}/"
+    if request.method == "POST":
+        try:
+            result = session_cancel(session=session, by_user=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        if result.failed:
+            messages.error(
+                request,
+                f"Class cancelled, but {len(result.failed)} refund(s) failed: "
+                "cancel again to retry them.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Class cancelled. {result.cancelled} booking(s) refunded and emailed.",
+            )
+        return redirect(back)
+    return dash_render(
+        request,
+        "dashboard/confirm.html",
+        {
+            "title": "Cancel this class",
+            "question": f"Cancel {session.name_snapshot} on {_local(session.scheduled_at)}?",
+            "detail": "Every booking is cancelled with a full refund (or its pack credit back), "
+            "every customer is emailed and the waitlist is closed.",
+            "submit": "Cancel class",
+            "back": back,
+        },
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def blackouts(request):
+    form = BlackoutForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            blackout = blackout_create(provider=request.provider, **form.cleaned_data)
+        except ValidationError as exc:
+            form_fail(form, exc)
+        else:
+            messages.success(request, f"Blackout “{blackout.label}” added.")
+            return redirect("dash-blackouts")
+    rows = Blackout.objects.filter(
+        provider=request.provider, ends_at__gt=timezone.now() - dt.timedelta(days=30)
+    )
+    return dash_render(request, "dashboard/blackouts.html", {"form": form, "blackouts": rows})
+
+
+@dashboard_view
+@require_POST
+def blackout_delete_view(request, public_id: str):
+    blackout = tenant_get(Blackout, request, public_id)
+    blackout_delete(blackout=blackout)
+    messages.success(request, f"Blackout “{blackout.label}” deleted.")
+    return redirect("dash-blackouts")
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%a %b %-d, %H:%M %Z")
+
+
+def _week_url(moment: dt.datetime) -> str:
+    return f"/dashboard/schedule/?week={week_start(timezone.localdate(moment)).isoformat()}"

@@ -1,0 +1,54 @@
+"""Dashboard pages for a studio's customers: list and search, and one customer's history."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.dashboard import dash_render, dashboard_view, tenant_get
+from customers.models import Client
+
+PAGE_SIZE = 100
+
+
+@dashboard_view
+def customers(request):
+    query = request.GET.get("q", "").strip()[:120]
+    rows = Client.objects.filter(provider=request.provider).annotate(
+        bookings=Count("enrollments", distinct=True)
+    )
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        match = Q(name__icontains=query) | Q(email__icontains=query)
+        if len(digits) >= 3:
+            match |= Q(phone__contains=digits)
+        rows = rows.filter(match)
+    rows = rows.order_by("name")
+    return dash_render(
+        request,
+        "dashboard/customers.html",
+        {"clients": rows[:PAGE_SIZE], "query": query, "more": rows.count() > PAGE_SIZE},
+    )
+
+
+@dashboard_view
+def customer_detail(request, public_id: str):
+    client = tenant_get(Client, request, public_id)
+    enrollments = client.enrollments.select_related("class_session").order_by(
+        "-class_session__scheduled_at"
+    )
+    packages = client.packages.select_related("package_type")
+    gift_cards = request.provider.gift_cards.filter(
+        Q(purchaser_email__iexact=client.email) | Q(recipient_email__iexact=client.email)
+    )
+    appointments = client.appointments.select_related("service").order_by("-starts_at")
+    return dash_render(
+        request,
+        "dashboard/customer.html",
+        {
+            "client": client,
+            "enrollments": enrollments,
+            "packages": packages,
+            "gift_cards": gift_cards,
+            "appointments": appointments,
+            "now": timezone.now(),
+        },
+    )

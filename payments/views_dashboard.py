@@ -1,0 +1,166 @@
+"""Dashboard pages for money: class packs, gift cards and Stripe Connect onboarding."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
+from alera.api.errors import ApiError
+from payments.forms import GiftCardSearchForm, PackageAdjustForm, PackageTypeForm
+from payments.models import ClientPackage, GiftCard, PackageType
+from payments.services.connect import connect_refresh_status, connect_start
+from payments.services.package_types import package_type_create, package_type_update
+from payments.services.packs import package_adjust
+
+LIST_LIMIT = 100
+
+
+@dashboard_view
+def packs(request):
+    types = PackageType.objects.filter(provider=request.provider).order_by("-active", "name")
+    sold = ClientPackage.objects.filter(provider=request.provider).select_related(
+        "client", "package_type"
+    )[:LIST_LIMIT]
+    return dash_render(request, "dashboard/packs.html", {"types": types, "sold": sold})
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def package_type_new(request):
+    form = PackageTypeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"validity_days": 90, "active": True},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            package_type = package_type_create(provider=request.provider, **form.package_fields())
+        except ValidationError as exc:
+            form_fail(form, exc)
+        else:
+            messages.success(request, f"Pack “{package_type.name}” created.")
+            return redirect("dash-packs")
+    return dash_render(
+        request,
+        "dashboard/form.html",
+        {
+            "form": form,
+            "title": "New class pack",
+            "submit": "Create pack",
+            "back": "/dashboard/packs/",
+        },
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def package_type_edit(request, public_id: str):
+    package_type = tenant_get(PackageType, request, public_id)
+    initial = {
+        "name": package_type.name,
+        "sessions": package_type.sessions,
+        "price": package_type.price_cents / 100,
+        "validity_days": package_type.validity_days,
+        "active": package_type.active,
+    }
+    form = PackageTypeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package_type_update(package_type=package_type, **form.package_fields())
+        except ValidationError as exc:
+            form_fail(form, exc)
+        else:
+            messages.success(request, "Pack saved. Packs already sold keep their terms.")
+            return redirect("dash-packs")
+    return dash_render(
+        request,
+        "dashboard/form.html",
+        {"form": form, "title": f"Edit {package_type.name}", "back": "/dashboard/packs/"},
+    )
+
+
+@dashboard_view
+@require_http_methods(["GET", "POST"])
+def package_detail(request, public_id: str):
+    """A sold pack with its credit ledger, and a correction form."""
+    package = tenant_get(
+        ClientPackage.objects.select_related("client", "package_type"), request, public_id
+    )
+    form = PackageAdjustForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package_adjust(package=package, **form.cleaned_data)
+        except ApiError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Credits adjusted.")
+            return redirect("dash-package", public_id=package.public_id)
+    ledger = package.ledger.select_related("enrollment__class_session")
+    return dash_render(
+        request, "dashboard/package.html", {"package": package, "ledger": ledger, "form": form}
+    )
+
+
+@dashboard_view
+def gift_cards(request):
+    form = GiftCardSearchForm(request.GET or None)
+    cards = GiftCard.objects.filter(provider=request.provider)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        code = "".join(ch for ch in query if ch.isalnum()).upper()
+        cards = cards.filter(
+            Q(code__icontains=code or query)
+            | Q(purchaser_email__icontains=query)
+            | Q(recipient_email__icontains=query)
+            | Q(purchaser_name__icontains=query)
+            | Q(recipient_name__icontains=query)
+        )
+    return dash_render(
+        request,
+        "dashboard/gift_cards.html",
+        {"form": form, "cards": cards[:LIST_LIMIT], "query": query},
+    )
+
+
+@dashboard_view
+def gift_card_detail(request, public_id: str):
+    card = tenant_get(GiftCard, request, public_id)
+    redemptions = card.redemptions.select_related("appointment__client", "appointment__service")
+    return dash_render(
+        request, "dashboard/gift_card.html", {"card": card, "redemptions": redemptions}
+    )
+
+
+@dashboard_view(owner_only=True)
+@require_POST
+def stripe_connect(request):
+    """Send the owner to Stripe's onboarding (the dev gateway's page locally)."""
+    settings_url = request.build_absolute_uri(reverse("dash-settings"))
+    try:
+        url = connect_start(
+            provider=request.provider,
+            refresh_url=settings_url,
+            return_url=request.build_absolute_uri(reverse("dash-stripe-return")),
+        )
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        return redirect("dash-settings")
+    return redirect(url)
+
+
+@dashboard_view(owner_only=True)
+@require_http_methods(["GET", "POST"])
+def stripe_refresh(request):
+    """Back from onboarding (GET) or the Refresh button (POST): read the account's status."""
+    try:
+        status = connect_refresh_status(provider=request.provider)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        if status is not None and status.charges_enabled:
+            messages.success(request, "Stripe is connected: you can take payments.")
+        else:
+            messages.info(request, "Stripe still needs some details before you can take payments.")
+    return redirect("dash-settings")

@@ -1,0 +1,129 @@
+"""Tenancy and access on every dashboard page: another studio's ids are 404, every page
+needs a login, and staff can't reach owner-only pages."""
+
+import pytest
+
+from accounts.dashboard_urls import studio_patterns
+from classes.models import ClassSession, Enrollment, Service, WaitlistEntry
+from payments.models import ClientPackage, GiftCard
+from tests.dashboard.urls import (
+    OWNER_ONLY,
+    PAGES_WITH_IDS,
+    PAGES_WITHOUT_IDS,
+    case_id,
+    url_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+WITH_IDS = [
+    pytest.param(name, kwargs, method, id=case_id(name, kwargs, method))
+    for name, kwargs, methods in PAGES_WITH_IDS
+    for method in methods
+]
+ALL_PAGES = WITH_IDS + [
+    pytest.param(name, kwargs, method, id=case_id(name, kwargs, method))
+    for name, kwargs, methods in PAGES_WITHOUT_IDS
+    for method in methods
+]
+
+
+def test_every_studio_page_is_listed_in_the_walk():
+    listed = {name for name, _, _ in PAGES_WITH_IDS + PAGES_WITHOUT_IDS}
+    assert listed == {p.name for p in studio_patterns}
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method"), WITH_IDS)
+def test_another_studios_id_is_a_404_and_changes_nothing(
+    studio, other_studio, name, kwargs, method
+):
+    from tests.dashboard.conftest import logged_in
+
+    intruder = logged_in(other_studio.owner)
+    before = _snapshot(studio)
+    url = url_for(name, kwargs, studio.ids())
+    response = intruder.get(url) if method == "GET" else intruder.post(url, _any_form())
+    assert response.status_code == 404
+    assert _snapshot(studio) == before
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method"), ALL_PAGES)
+def test_every_page_requires_login(client, studio, name, kwargs, method):
+    url = url_for(name, kwargs, studio.ids())
+    response = client.get(url) if method == "GET" else client.post(url, _any_form())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/dashboard/login/?next=")
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "method"),
+    [p for p in ALL_PAGES if p.values[0] in OWNER_ONLY],
+)
+def test_staff_get_403_on_owner_only_pages(staff_client, studio, name, kwargs, method):
+    url = url_for(name, kwargs, studio.ids())
+    response = staff_client.get(url) if method == "GET" else staff_client.post(url, _any_form())
+    assert response.status_code == 403
+    assert b"Only the studio&#x27;s owners" in response.content
+    assert studio.api_key.__class__.objects.get(pk=studio.api_key.pk).revoked_at is None
+
+
+def test_staff_can_see_settings_but_not_save_them(staff_client, studio):
+    assert staff_client.get("/dashboard/settings/").status_code == 200
+    response = staff_client.post("/dashboard/settings/", {"display_name": "Hijacked"})
+    assert response.status_code == 403
+    studio.provider.refresh_from_db()
+    assert studio.provider.display_name != "Hijacked"
+
+
+def test_staff_nav_hides_keys_and_team(staff_client):
+    page = staff_client.get("/dashboard/schedule/").content.decode()
+    assert "/dashboard/keys/" not in page
+    assert "/dashboard/team/" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "method"), [p for p in ALL_PAGES if p.values[2] == "GET"]
+)
+def test_every_page_renders_for_its_owner(owner_client, studio, name, kwargs, method):
+    response = owner_client.get(url_for(name, kwargs, studio.ids()), follow=True)
+    assert response.status_code == 200
+    assert studio.provider.timezone in response.content.decode()
+
+
+def test_a_user_without_a_studio_is_sent_to_create_one(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/dashboard/schedule/")
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/studio/new/"
+
+
+def _any_form() -> dict:
+    """A plausible body for any form, so a missing tenancy check would show as a change."""
+    return {
+        "refund": "yes",
+        "reason": "x",
+        "name": "Changed",
+        "delta": "1",
+        "note": "x",
+        "display_name": "Changed",
+    }
+
+
+def _snapshot(studio) -> tuple:
+    return (
+        list(Service.objects.filter(provider=studio.provider).values_list("name", "archived_at")),
+        list(
+            ClassSession.objects.filter(provider=studio.provider).values_list("status", "capacity")
+        ),
+        list(Enrollment.objects.filter(provider=studio.provider).values_list("status")),
+        list(WaitlistEntry.objects.filter(provider=studio.provider).values_list("promoted_at")),
+        list(
+            ClientPackage.objects.filter(provider=studio.provider).values_list("sessions_remaining")
+        ),
+        list(GiftCard.objects.filter(provider=studio.provider).values_list("balance_cents")),
+        studio.api_key.__class__.objects.filter(pk=studio.api_key.pk).values_list(
+            "revoked_at", flat=True
+        )[0],
+    )

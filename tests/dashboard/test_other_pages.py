@@ -1,0 +1,169 @@
+"""Appointments, packs, gift cards and customers through the pages."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from classes.models import Appointment
+from customers.models import Client
+from payments.models import PackageCreditEntry, PackageType
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_book_an_appointment_for_a_new_customer(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/appointments/new/",
+        {
+            "service": studio.service.public_id,
+            "instructor": studio.instructor.public_id,
+            "client_name": "Pat Private",
+            "client_email": "Pat@Example.com",
+            "client_phone": "(512) 555-0199",
+            "starts_at": "2026-06-01T10:00",
+            "duration_min": "",
+            "price": "90",
+            "notes": "",
+        },
+        follow=True,
+    )
+    assert "Appointment with Pat Private booked." in response.content.decode()
+    appointment = Appointment.objects.get(client__email="pat@example.com")
+    assert appointment.starts_at == dt.datetime(2026, 6, 1, 15, 0, tzinfo=dt.UTC)
+    assert appointment.price_cents == 9000
+    assert appointment.duration_min == studio.service.duration_min
+
+
+def test_appointment_form_errors_are_inline(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/appointments/new/",
+        {"service": studio.service.public_id, "client_email": "nope", "client_phone": "12"},
+    )
+    page = response.content.decode()
+    assert page.count('class="errorlist"') >= 3
+    assert Appointment.objects.count() == 1
+
+
+def test_completing_an_appointment_emails_the_tip_link(
+    owner_client, studio, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            f"/dashboard/appointments/{studio.appointment.public_id}/complete/", follow=True
+        )
+    assert "Visit completed. A tip link was emailed." in response.content.decode()
+    studio.appointment.refresh_from_db()
+    assert studio.appointment.status == Appointment.Status.COMPLETED
+    assert [m.to for m in mail.outbox] == [[studio.appointment.client.email]]
+
+
+def test_no_show_appointment_sends_nothing_and_cannot_then_complete(owner_client, studio):
+    owner_client.post(f"/dashboard/appointments/{studio.appointment.public_id}/no-show/")
+    response = owner_client.post(
+        f"/dashboard/appointments/{studio.appointment.public_id}/complete/", follow=True
+    )
+    assert "already NoShow" in response.content.decode()
+    studio.appointment.refresh_from_db()
+    assert studio.appointment.status == Appointment.Status.NO_SHOW
+    assert mail.outbox == []
+
+
+def test_package_types_create_and_edit(owner_client, studio):
+    owner_client.post(
+        "/dashboard/packs/new/",
+        {
+            "name": "10 classes",
+            "sessions": "10",
+            "price": "150",
+            "validity_days": "180",
+            "active": "on",
+        },
+    )
+    pack = PackageType.objects.get(name="10 classes")
+    assert (pack.sessions, pack.price_cents, pack.validity_days, pack.active) == (
+        10,
+        15000,
+        180,
+        True,
+    )
+    owner_client.post(
+        f"/dashboard/packs/types/{pack.public_id}/edit/",
+        {"name": "10 classes", "sessions": "10", "price": "140", "validity_days": "180"},
+    )
+    pack.refresh_from_db()
+    assert (pack.price_cents, pack.active) == (14000, False)
+    response = owner_client.post(
+        "/dashboard/packs/new/", {"name": "", "sessions": "0", "price": "0.10", "validity_days": ""}
+    )
+    assert response.content.decode().count('class="errorlist"') == 4
+
+
+def test_sold_packs_show_remaining_credits_and_the_ledger_with_adjustments(owner_client, studio):
+    package = studio.package
+    page = owner_client.get("/dashboard/packs/").content.decode()
+    assert f"<strong>{package.sessions_remaining}</strong> / {package.sessions_total}" in page
+    url = f"/dashboard/packs/{package.public_id}/"
+    response = owner_client.post(url, {"delta": "-2", "note": "Two classes taken at the desk"})
+    assert response["Location"] == url
+    package.refresh_from_db()
+    assert package.sessions_remaining == 3
+    entry = PackageCreditEntry.objects.get(package=package)
+    assert (entry.delta, entry.reason) == (-2, "adjusted")
+    page = owner_client.get(url).content.decode()
+    assert "Two classes taken at the desk" in page
+    response = owner_client.post(url, {"delta": "-9", "note": "Too many"})
+    assert response.status_code == 200
+    assert "msg-error" not in response.content.decode()
+    package.refresh_from_db()
+    assert package.sessions_remaining == 3
+
+
+def test_gift_cards_list_search_by_code_and_history(owner_client, studio):
+    other = factories.GiftCardFactory(provider=studio.provider, code="ZZZZ0000ZZZZ0000")
+    card = studio.gift_card
+    page = owner_client.get("/dashboard/gift-cards/").content.decode()
+    assert card.code in page
+    assert other.code in page
+    found = owner_client.get(f"/dashboard/gift-cards/?q={card.code[-6:].lower()}").content.decode()
+    assert card.code in found
+    assert other.code not in found
+    factories.GiftCardFactory(
+        provider=factories.ProviderFactory(handle="x"), code="ZZZZ1111ZZZZ1111"
+    )
+    foreign = owner_client.get("/dashboard/gift-cards/?q=ZZZZ1111").content.decode()
+    assert "ZZZZ1111ZZZZ1111" not in foreign
+    detail = owner_client.get(f"/dashboard/gift-cards/{card.public_id}/").content.decode()
+    assert "Not used yet." in detail
+    assert "$100.00" in detail
+
+
+def test_customers_list_search_and_detail(owner_client, studio, other_studio):
+    jane = factories.ClientFactory(
+        provider=studio.provider, name="Jane Doe", email="jane@x.example"
+    )
+    page = owner_client.get("/dashboard/customers/?q=jane").content.decode()
+    assert "Jane Doe" in page
+    assert studio.client.email not in page
+    assert (
+        other_studio.client.email not in owner_client.get("/dashboard/customers/").content.decode()
+    )
+    factories.EnrollmentFactory(class_session=studio.session, client=jane)
+    factories.ClientPackageFactory(package_type=studio.package_type, client=jane)
+    factories.GiftCardFactory(provider=studio.provider, recipient_email="jane@x.example")
+    detail = owner_client.get(f"/dashboard/customers/{jane.public_id}/").content.decode()
+    assert studio.session.name_snapshot in detail
+    assert studio.package_type.name in detail
+    assert "Recipient" in detail
+
+
+def test_customer_list_query_count_is_constant(owner_client, studio, django_assert_max_num_queries):
+    for _ in range(30):
+        factories.EnrollmentFactory(class_session=studio.session)
+    with django_assert_max_num_queries(7):
+        page = owner_client.get("/dashboard/customers/").content.decode()
+    assert (
+        page.count("/dashboard/customers/cli-")
+        == Client.objects.filter(provider=studio.provider).count()
+    )

@@ -1,0 +1,255 @@
+"""Services, instructors, the schedule, sessions, series and blackouts through the pages."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+
+from classes.models import Blackout, ClassSession, Enrollment, Instructor, Service
+from tests import factories
+from tests.dashboard.helpers import paid_enrollment
+
+pytestmark = pytest.mark.django_db
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+
+
+def _service_form(**kw) -> dict:
+    return {
+        "name": "Mat Pilates",
+        "description": "",
+        "duration_min": "50",
+        "price": "20.00",
+        "default_capacity": "8",
+        "cancel_window_hours": "24",
+        **kw,
+    }
+
+
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_service_then_series_across_dst_keeps_nine_am_local_on_the_schedule(owner_client, studio):
+    response = owner_client.post("/dashboard/services/new/", _service_form(), follow=True)
+    assert "Service “Mat Pilates” created" in response.content.decode()
+    service = Service.objects.get(provider=studio.provider, name="Mat Pilates")
+    assert service.price_cents == 2000
+    response = owner_client.post(
+        "/dashboard/schedule/series/new/",
+        {
+            "service": service.public_id,
+            "instructor": studio.instructor.public_id,
+            "weekdays": ["0", "3"],
+            "local_time": "09:00",
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-12",
+            "capacity": "",
+            "price": "",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "4 sessions of Mat Pilates scheduled" in page
+    sessions = list(ClassSession.objects.filter(service=service))
+    assert [s.scheduled_at.astimezone(dt.UTC).hour for s in sessions] == [15, 15, 14, 14]
+    assert {s.scheduled_at.astimezone(CHICAGO).time() for s in sessions} == {dt.time(9, 0)}
+    assert {(s.capacity, s.price_cents) for s in sessions} == {(8, 2000)}
+    before = owner_client.get("/dashboard/schedule/?week=2026-03-02").content.decode()
+    after = owner_client.get("/dashboard/schedule/?week=2026-03-09").content.decode()
+    assert '09:00 <span class="small muted">CST</span>' in before
+    assert '09:00 <span class="small muted">CDT</span>' in after
+    assert "America/Chicago" in after
+
+
+def test_service_form_errors_are_inline(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/services/new/", _service_form(name="", price="-3", duration_min="0")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('class="errorlist"') == 3
+    assert not Service.objects.filter(name="").exists()
+
+
+def test_edit_and_archive_a_service(owner_client, studio):
+    url = f"/dashboard/services/{studio.service.public_id}/edit/"
+    assert 'value="20.00"' in owner_client.get(url).content.decode()
+    owner_client.post(url, _service_form(name="Reformer", price="35.50"))
+    studio.service.refresh_from_db()
+    assert (studio.service.name, studio.service.price_cents) == ("Reformer", 3550)
+    owner_client.post(f"/dashboard/services/{studio.service.public_id}/archive/")
+    studio.service.refresh_from_db()
+    assert studio.service.archived_at is not None
+    form = owner_client.get("/dashboard/schedule/new/").content.decode()
+    assert studio.service.public_id not in form
+
+
+def test_instructors_create_edit_archive(owner_client, studio):
+    owner_client.post("/dashboard/instructors/new/", {"name": "Sarah Lee", "email": ""})
+    sarah = Instructor.objects.get(provider=studio.provider, name="Sarah Lee")
+    owner_client.post(
+        f"/dashboard/instructors/{sarah.public_id}/edit/",
+        {"name": "Sarah Lee-Park", "email": "sarah@x.example", "bio": "Reformer"},
+    )
+    sarah.refresh_from_db()
+    assert (sarah.name, sarah.email) == ("Sarah Lee-Park", "sarah@x.example")
+    owner_client.post(f"/dashboard/instructors/{sarah.public_id}/archive/")
+    sarah.refresh_from_db()
+    assert sarah.archived_at is not None
+    response = owner_client.post("/dashboard/instructors/new/", {"name": "", "email": "bad"})
+    assert response.content.decode().count('class="errorlist"') == 2
+
+
+def test_one_session_typed_in_local_time_is_stored_in_utc(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/schedule/new/",
+        {
+            "service": studio.service.public_id,
+            "instructor": "",
+            "scheduled_at": "2026-07-01T18:00",
+            "capacity": "4",
+            "price": "",
+            "public_note": "Bring socks",
+        },
+    )
+    assert response["Location"] == "/dashboard/schedule/?week=2026-06-29"
+    session = ClassSession.objects.get(public_note="Bring socks")
+    assert session.scheduled_at == dt.datetime(2026, 7, 1, 23, 0, tzinfo=dt.UTC)
+    assert (session.capacity, session.price_cents) == (4, studio.service.price_cents)
+
+
+def test_session_form_errors_are_inline(owner_client, studio, other_studio):
+    response = owner_client.post(
+        "/dashboard/schedule/new/",
+        {"service": other_studio.service.public_id, "scheduled_at": "soon", "capacity": "0"},
+    )
+    page = response.content.decode()
+    assert page.count('class="errorlist"') == 3
+    assert ClassSession.objects.count() == 2
+
+
+def test_series_form_needs_an_end(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/schedule/series/new/",
+        {
+            "service": studio.service.public_id,
+            "weekdays": ["1"],
+            "local_time": "07:00",
+            "start_date": "2026-05-01",
+        },
+    )
+    assert "Give an end date or a number of sessions." in response.content.decode()
+    assert ClassSession.objects.filter(provider=studio.provider).count() == 1
+
+
+def test_edit_session_refuses_capacity_below_bookings(owner_client, studio):
+    url = f"/dashboard/sessions/{studio.session.public_id}/edit/"
+    form = {
+        "instructor": "",
+        "scheduled_at": "2026-09-01T10:00",
+        "duration_min": "55",
+        "capacity": "0",
+        "price": "15",
+        "public_note": "",
+    }
+    assert (
+        "Ensure this value is greater than or equal to 1"
+        in owner_client.post(url, form).content.decode()
+    )
+    factories.EnrollmentFactory(class_session=studio.session)
+    response = owner_client.post(url, {**form, "capacity": "1"})
+    assert "2 seats are already taken" in response.content.decode()
+    response = owner_client.post(url, {**form, "capacity": "5"})
+    assert response["Location"] == f"/dashboard/sessions/{studio.session.public_id}/"
+    studio.session.refresh_from_db()
+    assert studio.session.capacity == 5
+    assert studio.session.price_cents == 1500
+    assert studio.session.scheduled_at == dt.datetime(2026, 9, 1, 15, 0, tzinfo=dt.UTC)
+
+
+def test_cancel_session_refunds_every_paid_booking_and_emails_everyone(
+    owner_client, studio, fake_stripe, django_capture_on_commit_callbacks
+):
+    session = studio.session
+    paid = paid_enrollment(session, amount_cents=2000)
+    Enrollment.objects.filter(pk=studio.enrollment.pk).update(paid_with="free")
+    url = f"/dashboard/sessions/{session.public_id}/cancel/"
+    assert "full refund" in owner_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url, follow=True)
+    assert "Class cancelled. 2 booking(s) refunded and emailed." in response.content.decode()
+    refunds = fake_stripe.calls("/v1/refunds")
+    assert len(refunds) == 1
+    assert refunds[0].params["amount"] == "2000"
+    assert refunds[0].params["payment_intent"] == paid.payment.payment_intent_id
+    assert refunds[0].stripe_account == studio.provider.stripe_account_id
+    assert refunds[0].idempotency_key == f"refund-{paid.payment.public_id}-cancel-{paid.public_id}"
+    session.refresh_from_db()
+    assert session.status == ClassSession.Status.CANCELLED
+    assert set(
+        Enrollment.objects.filter(class_session=session).values_list("status", flat=True)
+    ) == {"Cancelled"}
+    assert {m.to[0] for m in mail.outbox} >= {paid.client.email, studio.enrollment.client.email}
+    schedule = owner_client.get(
+        f"/dashboard/schedule/?week={session.scheduled_at.astimezone(CHICAGO).date()}"
+    ).content.decode()
+    assert 'badge-bad">Cancelled' in schedule
+
+
+def test_cancel_session_with_a_failing_refund_reports_it(owner_client, studio, fake_stripe):
+    paid = paid_enrollment(studio.session)
+    fake_stripe.fail_next("/v1/refunds", 400, "Charge already disputed")
+    response = owner_client.post(
+        f"/dashboard/sessions/{studio.session.public_id}/cancel/", follow=True
+    )
+    assert "1 refund(s) failed" in response.content.decode()
+    paid.refresh_from_db()
+    assert paid.status == Enrollment.Status.CONFIRMED
+
+
+def test_schedule_week_query_count_is_constant(owner_client, studio, django_assert_max_num_queries):
+    monday = dt.date(2026, 3, 2)
+    for day in range(7):
+        for hour in (7, 12, 18):
+            factories.ClassSessionFactory(
+                provider=studio.provider,
+                service=studio.service,
+                instructor=studio.instructor,
+                scheduled_at=dt.datetime.combine(
+                    monday + dt.timedelta(days=day), dt.time(hour), tzinfo=CHICAGO
+                ),
+            )
+    with django_assert_max_num_queries(8):
+        response = owner_client.get("/dashboard/schedule/?week=2026-03-04")
+    assert response.content.decode().count("session-row") == 21
+
+
+def test_blackouts_add_list_delete(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/blackouts/",
+        {
+            "label": "Memorial Day",
+            "kind": "holiday",
+            "all_day": "on",
+            "starts_at": "2026-05-25T10:00",
+            "ends_at": "2026-05-26T00:00",
+        },
+        follow=True,
+    )
+    assert "Blackout “Memorial Day” added." in response.content.decode()
+    blackout = Blackout.objects.get(label="Memorial Day")
+    assert blackout.starts_at == dt.datetime(2026, 5, 25, 5, 0, tzinfo=dt.UTC)
+    assert blackout.ends_at == dt.datetime(2026, 5, 26, 5, 0, tzinfo=dt.UTC)
+    response = owner_client.post(
+        "/dashboard/blackouts/",
+        {
+            "label": "",
+            "kind": "other",
+            "starts_at": "2026-05-25T10:00",
+            "ends_at": "2026-05-25T09:00",
+        },
+    )
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "The end must be after the start." in page
+    owner_client.post(f"/dashboard/blackouts/{blackout.public_id}/delete/")
+    assert not Blackout.objects.filter(pk=blackout.pk).exists()
