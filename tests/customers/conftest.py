@@ -24,7 +24,7 @@ def booking(customer):
     """A confirmed seat in a paid class three days out."""
     session = factories.ClassSessionFactory(
         provider=customer.provider,
-        scheduled_at=timezone.now() + dt.timedelta(days=3),
+        scheduled_at=(timezone.now() + dt.timedelta(days=3)).replace(second=0, microsecond=0),
         service__name="Pilates Class",
         service__price_cents=0,
     )
