@@ -170,6 +170,8 @@ class Enrollment(models.Model):
     cancel_reason = models.CharField(max_length=500, blank=True)
     cancelled_by = models.CharField(max_length=16, blank=True, help_text="customer/owner/system")
     late_cancel = models.BooleanField(default=False)
+    # The window in force when it was cancelled, so a repeated cancel answers the same.
+    cancel_window_hours = models.PositiveIntegerField(null=True, blank=True)
     refunded_cents = models.PositiveIntegerField(default=0)
     refund_id = models.CharField(max_length=64, blank=True)
 

@@ -1,0 +1,1 @@
+"""Booking engine services: every state change of classes, bookings and waitlists."""

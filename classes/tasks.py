@@ -1,0 +1,18 @@
+"""Celery entry points of the booking engine: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+
+from classes.services.holds import enrollment_refund_unseated, holds_release_expired
+from payments.errors import PaymentFailed
+
+
+@shared_task
+def release_expired_holds() -> int:
+    """Beat, every minute: free seats whose Checkout can no longer be paid."""
+    return holds_release_expired()
+
+
+@shared_task(autoretry_for=(PaymentFailed,), retry_backoff=True, max_retries=8)
+def refund_unseated_payment(enrollment_id: int) -> str:
+    """A payment completed after its seat was given away: give the money back."""
+    return enrollment_refund_unseated(enrollment_id=enrollment_id)
