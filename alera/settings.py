@@ -245,3 +245,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Class packs past their expiry lose their remaining credits (an `expired` ledger row).
+CELERY_BEAT_SCHEDULE["expire-class-packs"] = {
+    "task": "payments.tasks.expire_packages",
+    "schedule": 3600.0,
+}

@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from payments import api
+
+urlpatterns = [
+    path("packages/start", api.PackageStartView.as_view(), name="api-packages-start"),
+    path("gift-cards/start", api.GiftCardStartView.as_view(), name="api-gift-cards-start"),
+    path("gift-cards/redeem", api.GiftCardRedeemView.as_view(), name="api-gift-cards-redeem"),
+    path("tip/start", api.TipStartView.as_view(), name="api-tip-start"),
+]

@@ -13,3 +13,8 @@ class PaymentsNotEnabled(ApiError):
 class PaymentFailed(ApiError):
     def __init__(self, message: str) -> None:
         super().__init__(502, f"{message} Safe to retry.")
+
+
+class NotEnoughCredits(ApiError):
+    def __init__(self) -> None:
+        super().__init__(409, "The pack does not have that many credits left.")

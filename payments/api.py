@@ -1,0 +1,144 @@
+"""The payments API: thin views that parse, call one service and render."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from alera.api.auth import provider_for_handle
+from alera.api.errors import ApiError
+from alera.api.schema import errors
+from alera.api.views import RateLimitedAPIView, TenantAPIView
+from payments import serializers as s
+from payments.models import Payment
+from payments.services.gift_cards import (
+    Redemption,
+    appointment_for_redemption,
+    gift_card_checkout_start,
+    gift_card_preview,
+    gift_card_redeem,
+)
+from payments.services.packs import package_checkout_start, package_type_for_sale
+from payments.services.tips import appointment_for_tip_token, tip_checkout_start
+
+
+def _valid(serializer_class, request) -> dict:
+    context = {"origin": getattr(request, "origin", "")}
+    serializer = serializer_class(data=request.data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _checkout(payment: Payment, *, ok: bool = True) -> dict:
+    body = {"checkoutUrl": payment.checkout_url, "checkoutSessionId": payment.checkout_session_id}
+    return {"ok": True, **body} if ok else body
+
+
+class PackageStartView(TenantAPIView):
+    rate_limit = "20/m"
+
+    @extend_schema(
+        operation_id="packages_start",
+        request=s.PackageStartInput,
+        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 404, 412, 429, 502)},
+        summary="Buy a class pack through Stripe Checkout.",
+    )
+    def post(self, request):
+        data = _valid(s.PackageStartInput, request)
+        provider = provider_for_handle(request, data["handle"])
+        package_type = package_type_for_sale(provider=provider, public_id=data["packageTypeId"])
+        payment = package_checkout_start(
+            provider=provider,
+            package_type=package_type,
+            name=data["name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+            success_url=data["successUrl"],
+            cancel_url=data["cancelUrl"],
+        )
+        return Response(_checkout(payment))
+
+
+class GiftCardStartView(TenantAPIView):
+    rate_limit = "20/m"
+
+    @extend_schema(
+        operation_id="gift_cards_start",
+        request=s.GiftCardStartInput,
+        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 404, 412, 429, 502)},
+        summary="Buy a gift card through Stripe Checkout (the card exists once paid).",
+    )
+    def post(self, request):
+        data = _valid(s.GiftCardStartInput, request)
+        provider = provider_for_handle(request, data["handle"])
+        payment = gift_card_checkout_start(
+            provider=provider,
+            amount_cents=data["amountCents"],
+            purchaser_name=data["purchaserName"],
+            purchaser_email=data["purchaserEmail"],
+            recipient_name=data.get("recipientName", ""),
+            recipient_email=data.get("recipientEmail", ""),
+            gift_message=data.get("giftMessage", ""),
+            success_url=data["successUrl"],
+            cancel_url=data["cancelUrl"],
+        )
+        return Response(_checkout(payment))
+
+
+class GiftCardRedeemView(TenantAPIView):
+    rate_limit = "30/m"
+
+    @extend_schema(
+        operation_id="gift_cards_redeem",
+        request=s.RedeemInput,
+        responses={200: s.RedeemOutput, **errors(400, 401, 403, 404, 429)},
+        summary="Preview or commit a gift-card debit for an appointment.",
+    )
+    def post(self, request):
+        data = _valid(s.RedeemInput, request)
+        provider = request.provider
+        if data["providerId"] != provider.public_id:
+            raise ApiError(403, "providerId is not this API key's studio.")
+        appointment = None
+        if data.get("appointmentId"):
+            appointment = appointment_for_redemption(
+                provider=provider, public_id=data["appointmentId"]
+            )
+        if data["mode"] == "commit":
+            result = gift_card_redeem(
+                provider=provider,
+                code=data["code"],
+                requested_cents=data["requestedDebitCents"],
+                appointment=appointment,
+            )
+        else:
+            result = gift_card_preview(
+                provider=provider, code=data["code"], requested_cents=data["requestedDebitCents"]
+            )
+        return Response(_redemption(result))
+
+
+def _redemption(result: Redemption) -> dict:
+    return {
+        "ok": True,
+        "debitCents": result.debit_cents,
+        "balanceCents": result.balance_cents,
+        "balanceRemainingCents": result.balance_remaining_cents,
+        "alreadyRedeemed": result.already_redeemed,
+    }
+
+
+class TipStartView(RateLimitedAPIView):
+    rate_limit = "20/m"
+
+    @extend_schema(
+        operation_id="tip_start",
+        request=s.TipStartInput,
+        responses={200: s.TipStartOutput, **errors(400, 403, 404, 409, 412, 429, 502)},
+        summary="Start a tip Checkout from a post-visit tip token (no API key).",
+    )
+    def post(self, request):
+        data = _valid(s.TipStartInput, request)
+        appointment = appointment_for_tip_token(token=data["token"])
+        payment = tip_checkout_start(
+            appointment=appointment, amount_cents=data["amountCents"], token=data["token"]
+        )
+        return Response(_checkout(payment, ok=False))

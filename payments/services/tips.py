@@ -1,0 +1,89 @@
+"""Post-visit tips: a separate direct-charge Checkout per tip, stamped on the appointment.
+
+A tip is its own Payment, so it and the visit's own payment refund independently.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from alera.api.errors import ApiError
+from classes.models import Appointment
+from customers.tokens import Purpose, TokenInvalid, token_make, token_read
+from payments.models import Payment
+from payments.services.checkout import payment_create, payment_open_checkout
+
+logger = logging.getLogger(__name__)
+
+MIN_TIP_CENTS = 100
+MAX_TIP_CENTS = 100000
+
+
+def tip_token_make(appointment: Appointment) -> str:
+    return token_make(
+        Purpose.TIP, record_id=appointment.public_id, provider_id=appointment.provider.public_id
+    )
+
+
+def tip_page_url(appointment: Appointment) -> str:
+    """The post-visit page the customer opens from the email (served by the portal)."""
+    return f"{settings.SITE_URL}/me/tip/{tip_token_make(appointment)}"
+
+
+def appointment_for_tip_token(*, token: str) -> Appointment:
+    """The appointment a tip token names; 403 bad/expired token, 404 no such appointment."""
+    try:
+        data = token_read(Purpose.TIP, token)
+    except TokenInvalid as exc:
+        raise ApiError(403, f"{exc} Ask the studio for a new tip link.") from exc
+    appointment = (
+        Appointment.objects.select_related("provider", "service", "client")
+        .filter(public_id=data.record_id, provider__public_id=data.provider_id)
+        .first()
+    )
+    if appointment is None:
+        raise ApiError(404, "That appointment no longer exists.")
+    return appointment
+
+
+def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: str = "") -> Payment:
+    """Open a tip Checkout on the studio's account once the visit is Completed."""
+    if not MIN_TIP_CENTS <= amount_cents <= MAX_TIP_CENTS:
+        raise ApiError(400, "A tip is between $1.00 and $1,000.00.")
+    if not appointment.service.tips_enabled:
+        raise ApiError(400, "This studio does not take tips for this service.")
+    if appointment.status != Appointment.Status.COMPLETED:
+        raise ApiError(400, "A tip can only be left after a completed visit.")
+    if appointment.tip_captured_at is not None:
+        raise ApiError(409, "A tip was already collected for this visit. Thank you!")
+    back = f"{settings.SITE_URL}/me/tip/{token}" if token else settings.SITE_URL + "/"
+    payment = payment_create(
+        provider=appointment.provider,
+        kind=Payment.Kind.TIP,
+        amount_cents=amount_cents,
+        description=f"Tip · {appointment.service.name} · {appointment.provider.display_name}",
+        success_url=f"{back}?paid=1",
+        cancel_url=back,
+        customer_email=appointment.client.email,
+        details={"appointment_id": appointment.public_id},
+    )
+    return payment_open_checkout(payment=payment)
+
+
+def tip_on_paid(payment: Payment) -> None:
+    """Stamp the tip once. A second tip paid for the same visit is refunded after commit."""
+    appointment_id = payment.details.get("appointment_id", "")
+    updated = Appointment.objects.filter(
+        provider=payment.provider, public_id=appointment_id, tip_captured_at__isnull=True
+    ).update(
+        tip_charge_id=(payment.payment_intent_id or payment.checkout_session_id or "")[:64],
+        tip_captured_at=payment.paid_at,
+        tip_amount_cents=payment.amount_cents,
+    )
+    if updated == 1:
+        return
+    from payments.tasks import refund_payment
+
+    logger.warning("second tip %s for %s: refunding", payment.public_id, appointment_id)
+    transaction.on_commit(lambda: refund_payment.delay(payment.pk, "duplicate-tip"))
