@@ -160,27 +160,3 @@ def build_class_reminder(*, enrollment_id: int) -> Email | None:
         },
         provider=provider,
     )
-
-
-@email_builder("pack_purchased")
-def build_pack_purchased(*, client_package_id: int) -> Email | None:
-    from customers.services import portal_link
-    from payments.models import ClientPackage
-
-    package = (
-        ClientPackage.objects.select_related("client", "provider", "package_type")
-        .filter(pk=client_package_id)
-        .first()
-    )
-    if package is None:
-        return None
-    return Email(
-        to=[package.client.email],
-        subject=f"Your {package.package_type.name} at {package.provider.display_name}",
-        context={
-            "client": package.client,
-            "package": package,
-            "portal_url": portal_link(origin=settings.SITE_URL, client=package.client),
-        },
-        provider=package.provider,
-    )

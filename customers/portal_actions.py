@@ -161,17 +161,12 @@ def _tip_amount(post) -> int | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def tip_page(request, token: str):
     """Choose a tip for a completed visit, then go to the studio's Checkout for it."""
+    from payments.services.tips import appointment_for_tip_token
+
     try:
-        data = _signed(Purpose.TIP, token)
+        appointment = appointment_for_tip_token(token=token)
     except ApiError as exc:
-        return link_problem(request, error=ApiError(403, exc.message, **exc.hints), token="")
-    appointment = (
-        Appointment.objects.select_related("provider", "service", "client", "instructor")
-        .filter(public_id=data.record_id, provider__public_id=data.provider_id)
-        .first()
-    )
-    if appointment is None:
-        return link_problem(request, error=ApiError(404, "This visit no longer exists."))
+        return link_problem(request, error=exc)
     context = {
         "appointment": appointment,
         "provider": appointment.provider,
@@ -179,6 +174,7 @@ def tip_page(request, token: str):
         "min_cents": TIP_MIN_CENTS,
         "max_cents": TIP_MAX_CENTS,
         "action": reverse("portal-tip", args=[token]),
+        "just_paid": request.GET.get("paid") == "1",
     }
     if request.method != "POST":
         return render(request, "customers/tip.html", context)
@@ -186,10 +182,10 @@ def tip_page(request, token: str):
     if amount is None or not TIP_MIN_CENTS <= amount <= TIP_MAX_CENTS:
         context["error"] = "Choose a tip between $1.00 and $1,000.00."
         return render(request, "customers/tip.html", context, status=400)
-    from payments.services.tips import tip_start
+    from payments.services.tips import tip_checkout_start
 
     try:
-        payment = tip_start(appointment=appointment, amount_cents=amount)
+        payment = tip_checkout_start(appointment=appointment, amount_cents=amount, token=token)
     except ApiError as exc:
         context["error"] = exc.message
         return render(request, "customers/tip.html", context, status=exc.status_code)

@@ -16,11 +16,9 @@ from customers.tokens import Purpose, token_make
 class SigninLinkInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     handle = serializers.CharField(max_length=50)
-    customerSiteOrigin = serializers.CharField(  # noqa: N815 - the wire name
-        max_length=200, required=False, allow_blank=True
-    )
+    customerSiteOrigin = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
-    def validate_customerSiteOrigin(self, value: str) -> str:  # noqa: N802
+    def validate_customerSiteOrigin(self, value: str) -> str:
         if not value:
             return ""
         try:
@@ -44,15 +42,15 @@ class MeClientSerializer(serializers.Serializer):
 
 class MeStudioSerializer(serializers.Serializer):
     handle = serializers.CharField()
-    displayName = serializers.CharField()  # noqa: N815
+    displayName = serializers.CharField()
     timezone = serializers.CharField()
 
 
 class MeClassSerializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
-    scheduledAt = serializers.DateTimeField()  # noqa: N815
-    durationMin = serializers.IntegerField()  # noqa: N815
+    scheduledAt = serializers.DateTimeField()
+    durationMin = serializers.IntegerField()
 
 
 # Built with type(): the contract's field name `class` is a Python keyword.
@@ -71,16 +69,16 @@ MeEnrollmentSerializer = type(
 
 class MePackageSerializer(serializers.Serializer):
     id = serializers.CharField()
-    packageTypeName = serializers.CharField()  # noqa: N815
-    sessionsRemaining = serializers.IntegerField()  # noqa: N815
-    sessionsTotal = serializers.IntegerField()  # noqa: N815
-    expiresAt = serializers.DateTimeField()  # noqa: N815
+    packageTypeName = serializers.CharField()
+    sessionsRemaining = serializers.IntegerField()
+    sessionsTotal = serializers.IntegerField()
+    expiresAt = serializers.DateTimeField()
 
 
 class MeOutput(serializers.Serializer):
     client = MeClientSerializer()
     studio = MeStudioSerializer()
-    calendarFeedUrl = serializers.URLField()  # noqa: N815
+    calendarFeedUrl = serializers.URLField()
     enrollments = MeEnrollmentSerializer(many=True)
     packages = MePackageSerializer(many=True)
 

@@ -1,5 +1,6 @@
 """Shared OpenAPI pieces: the error envelope and the standard error responses."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -33,3 +34,13 @@ def errors(*codes: int, **overrides: str) -> dict[int, OpenApiResponse]:
         text = overrides.get(f"e{code}", ERROR_TEXT[code])
         out[code] = OpenApiResponse(ErrorSerializer, description=text)
     return out
+
+
+class TenantKeyScheme(OpenApiAuthenticationExtension):
+    """Documents the `x-alera-key` header (security scheme `TenantKey` in the settings)."""
+
+    target_class = "alera.api.auth.TenantKeyAuthentication"
+    name = "TenantKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "x-alera-key"}
