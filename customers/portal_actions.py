@@ -8,7 +8,6 @@ are shown on the page with their status code.
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from alera.api.errors import ApiError
 from classes.models import Appointment, Enrollment
-from customers.portal_views import link_problem
+from customers.portal_views import link_problem, portal_render
 from customers.selectors import client_for_token
 from customers.tokens import Purpose, TokenInvalid, token_read
 
@@ -88,10 +87,12 @@ def cancel_by_link(request, token: str):
         result, error = _cancel(request, enrollment)
         enrollment.refresh_from_db()
         context = _cancel_context(enrollment, action=action, result=result, error=error)
-        return render(
+        return portal_render(
             request, "customers/cancel.html", context, status=error.status_code if error else 200
         )
-    return render(request, "customers/cancel.html", _cancel_context(enrollment, action=action))
+    return portal_render(
+        request, "customers/cancel.html", _cancel_context(enrollment, action=action)
+    )
 
 
 @never_cache
@@ -114,9 +115,9 @@ def cancel_from_portal(request, token: str, enrollment_id: str):
             return HttpResponseRedirect(portal)
         enrollment.refresh_from_db()
         context = _cancel_context(enrollment, action=action, back_url=portal, error=error)
-        return render(request, "customers/cancel.html", context, status=error.status_code)
+        return portal_render(request, "customers/cancel.html", context, status=error.status_code)
     context = _cancel_context(enrollment, action=action, back_url=portal)
-    return render(request, "customers/cancel.html", context)
+    return portal_render(request, "customers/cancel.html", context)
 
 
 def _receipt_sentence(enrollment: Enrollment, result) -> str:
@@ -177,16 +178,16 @@ def tip_page(request, token: str):
         "just_paid": request.GET.get("paid") == "1",
     }
     if request.method != "POST":
-        return render(request, "customers/tip.html", context)
+        return portal_render(request, "customers/tip.html", context)
     amount = _tip_amount(request.POST)
     if amount is None or not TIP_MIN_CENTS <= amount <= TIP_MAX_CENTS:
         context["error"] = "Choose a tip between $1.00 and $1,000.00."
-        return render(request, "customers/tip.html", context, status=400)
+        return portal_render(request, "customers/tip.html", context, status=400)
     from payments.services.tips import tip_checkout_start
 
     try:
         payment = tip_checkout_start(appointment=appointment, amount_cents=amount, token=token)
     except ApiError as exc:
         context["error"] = exc.message
-        return render(request, "customers/tip.html", context, status=exc.status_code)
+        return portal_render(request, "customers/tip.html", context, status=exc.status_code)
     return HttpResponseRedirect(payment.checkout_url)

@@ -6,6 +6,7 @@ their own rows. Bad or expired links get a friendly page offering a fresh link, 
 GET never changes state; every change is a POST with a CSRF token calling a service.
 """
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
@@ -40,6 +42,13 @@ def _limited(request, *, group: str, rate: str) -> bool:
     return bool(usage and usage["should_limit"])
 
 
+def portal_render(request, template: str, context: dict, *, status: int = 200):
+    """Render with dates in the studio's time zone (the page speaks the studio's local time)."""
+    provider = context.get("provider")
+    with timezone.override(provider.tz if provider is not None else dt.UTC):
+        return render(request, template, context, status=status)
+
+
 def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.CUSTOMER):
     """The friendly page for a link that can't be used, with a form for a new magic link."""
     provider = None
@@ -48,7 +57,7 @@ def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.C
         provider = Provider.objects.filter(public_id=provider_id).first()
     expired = bool(error.hints.get("expired"))
     context = {"provider": provider, "expired": expired, "message": error.message}
-    return render(request, "customers/link_problem.html", context, status=error.status_code)
+    return portal_render(request, "customers/link_problem.html", context, status=error.status_code)
 
 
 def provider_for_form(studio: str) -> Provider | None:
@@ -82,7 +91,7 @@ def portal_home(request, token: str):
         "google_url": "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""),
         **_gift_card_lookup(request, provider=provider),
     }
-    return render(request, "customers/portal.html", context)
+    return portal_render(request, "customers/portal.html", context)
 
 
 def _gift_card_lookup(request, *, provider: Provider) -> dict:
@@ -129,7 +138,7 @@ def portal_sign_out(request, token: str):
 def portal_signed_out(request):
     handle = (request.GET.get("studio") or "").strip().lower()
     provider = Provider.objects.filter(handle=handle).first() if handle else None
-    return render(request, "customers/signed_out.html", {"provider": provider})
+    return portal_render(request, "customers/signed_out.html", {"provider": provider})
 
 
 @never_cache
@@ -141,10 +150,10 @@ def portal_new_link(request):
     context = {"provider": provider, "email": email}
     if _limited(request, group="portal.new_link", rate="5/m"):
         context["error"] = "Too many requests; please try again in a minute."
-        return render(request, "customers/link_sent.html", context, status=429)
+        return portal_render(request, "customers/link_sent.html", context, status=429)
     if not email or "@" not in email or len(email) > 254:
         context["error"] = "Please enter the email address you booked with."
-        return render(request, "customers/link_sent.html", context, status=400)
+        return portal_render(request, "customers/link_sent.html", context, status=400)
     if provider is not None:
         signin_link_send(provider=provider, email=email, origin=settings.SITE_URL)
-    return render(request, "customers/link_sent.html", context)
+    return portal_render(request, "customers/link_sent.html", context)
