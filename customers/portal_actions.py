@@ -6,6 +6,8 @@ outcome. Errors those services raise (410 too late, 502 refund failed, 409 alrea
 are shown on the page with their status code.
 """
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -146,14 +148,14 @@ def _tip_amount(post) -> int | None:
     raw = (post.get("custom") or "").strip().lstrip("$").replace(",", "")
     if raw:
         try:
-            dollars = float(raw)
-        except ValueError:
+            dollars = Decimal(raw[:20])
+        except InvalidOperation:
             return None
-        if dollars != dollars or dollars in (float("inf"), float("-inf")):
+        if not dollars.is_finite():
             return None
-        return round(dollars * 100)
+        return int((dollars * 100).to_integral_value(rounding=ROUND_HALF_UP))
     try:
-        return int(post.get("amount") or "")
+        return int((post.get("amount") or "")[:12])
     except ValueError:
         return None
 
