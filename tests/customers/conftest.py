@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from customers.services import customer_token_make
@@ -34,3 +35,9 @@ def booking(customer):
 @pytest.fixture
 def other_provider(db):
     return factories.ProviderFactory(handle="other-studio", display_name="Other Studio")
+
+
+requires_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Concurrent claims need real concurrent transactions: run on PostgreSQL (DATABASE_URL).",
+)
