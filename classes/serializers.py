@@ -36,9 +36,7 @@ class BookInput(CustomerInput):
     successUrl = serializers.URLField(max_length=2000, required=False)
     cancelUrl = serializers.URLField(max_length=2000, required=False)
     useClientPackageId = serializers.CharField(max_length=32, required=False)
-    customerToken = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True
-    )
+    customerToken = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
 class CancelInput(serializers.Serializer):

@@ -215,8 +215,6 @@ def test_booking_needs_a_key(anon_api, free_class):
 
 
 def test_book_rate_limit_is_10_per_minute(book, free_class):
-    codes = [
-        book(free_class, email=f"person{i}@example.com").status_code for i in range(11)
-    ]
+    codes = [book(free_class, email=f"person{i}@example.com").status_code for i in range(11)]
     assert codes[:10] == [200] * 6 + [409] * 4  # capacity 6
     assert codes[10] == 429

@@ -53,9 +53,7 @@ def test_completed_webhook_confirms_and_increments_enrolled_count(
     assert confirmation.attachments[0][0] == "class.ics"
 
 
-def test_a_replayed_completed_event_is_a_no_op(
-    client, held, django_capture_on_commit_callbacks
-):
+def test_a_replayed_completed_event_is_a_no_op(client, held, django_capture_on_commit_callbacks):
     enrollment, payment = held
     event = completed_event(payment)
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,9 +179,7 @@ def test_dev_checkout_page_pays_through_the_same_services(
     body = book(paid_class).json()
     assert body["checkoutUrl"].startswith("http://testserver/dev/checkout/cs_dev_")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/dev/checkout/{body['checkoutSessionId']}", {"action": "pay"}
-        )
+        response = client.post(f"/dev/checkout/{body['checkoutSessionId']}", {"action": "pay"})
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(public_id=body["enrollmentId"])
     assert enrollment.status == Enrollment.Status.CONFIRMED
