@@ -63,6 +63,8 @@ def _cancel(request, enrollment: Enrollment):
     from classes.services.cancellation import enrollment_cancel
 
     reason = (request.POST.get("reason") or "").strip()[:500]
+    if enrollment.status in CANCELLABLE and enrollment.class_session.scheduled_at <= timezone.now():
+        return None, ApiError(410, "This class has already started and can't be cancelled.")
     try:
         return enrollment_cancel(enrollment=enrollment, reason=reason, by="customer"), None
     except ApiError as exc:

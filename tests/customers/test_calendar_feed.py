@@ -143,3 +143,24 @@ def test_feed_keeps_local_wall_clock_time_across_the_dst_change(client, customer
     assert [s.astimezone(CHICAGO).hour for s in starts] == [9, 9]
     assert [s.astimezone(dt.UTC).hour for s in starts] == [15, 14]
     assert "TZID=America/Chicago" in response.content.decode()
+
+
+def test_feed_query_count_does_not_grow_with_bookings(
+    client, customer, django_assert_max_num_queries
+):
+    def add_rows():
+        for days in (1, 2):
+            factories.EnrollmentFactory(
+                client=customer,
+                class_session__provider=customer.provider,
+                class_session__scheduled_at=timezone.now() + dt.timedelta(days=days),
+            )
+
+    add_rows()
+    with django_assert_max_num_queries(4) as few:
+        assert client.get(_url(customer)).status_code == 200
+    for _ in range(4):
+        add_rows()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(_url(customer))
+    assert len(_events(response)) == 10

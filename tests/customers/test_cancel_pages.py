@@ -174,3 +174,24 @@ def test_a_cancel_link_whose_provider_does_not_match_is_404(client, booking, oth
         Purpose.CANCEL, record_id=booking.public_id, provider_id=other_provider.public_id
     )
     assert client.get(f"/me/cancel/{token}").status_code == 404
+
+
+def test_a_class_that_already_started_cannot_be_cancelled_from_a_link(client, booking):
+    booking.class_session.scheduled_at = timezone.now() - dt.timedelta(minutes=10)
+    booking.class_session.save()
+    url = f"/me/cancel/{_cancel_token(booking)}"
+    assert "can no longer be cancelled" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 410
+    booking.refresh_from_db()
+    assert booking.status == Enrollment.Status.CONFIRMED
+
+
+def test_cancel_post_without_a_csrf_token_is_refused(customer_token, booking):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/me/{customer_token}/bookings/{booking.public_id}/cancel")
+    assert response.status_code == 403
+    booking.refresh_from_db()
+    assert booking.status == Enrollment.Status.CONFIRMED

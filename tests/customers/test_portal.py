@@ -189,3 +189,27 @@ def test_portal_never_lists_another_customers_bookings(client, customer, custome
     html = client.get(_home(customer_token)).content.decode()
     assert "Secret Class" not in html
     assert other.public_id not in html
+
+
+def test_portal_query_count_does_not_grow_with_bookings(
+    client, customer, customer_token, django_assert_max_num_queries
+):
+    provider = customer.provider
+
+    def add_rows():
+        for days in (1, 2, -3):
+            factories.EnrollmentFactory(
+                client=customer,
+                class_session__provider=provider,
+                class_session__scheduled_at=timezone.now() + dt.timedelta(days=days),
+            )
+        factories.ClientPackageFactory(package_type__provider=provider, client=customer)
+
+    add_rows()
+    with django_assert_max_num_queries(8) as few:
+        assert client.get(_home(customer_token)).status_code == 200
+    for _ in range(3):
+        add_rows()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(_home(customer_token)).content.decode()
+    assert html.count('data-testid="upcoming-booking"') == 8

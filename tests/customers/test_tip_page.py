@@ -121,3 +121,9 @@ def test_a_tip_link_for_a_deleted_visit_is_404(client, visit):
     url = _url(visit)
     Appointment.objects.filter(pk=visit.pk).delete()
     assert client.get(url).status_code == 404
+
+
+def test_returning_from_checkout_thanks_the_customer(client, visit):
+    response = client.get(_url(visit) + "?paid=1")
+    assert response.status_code == 200
+    assert 'data-testid="tip-thanks"' in response.content.decode()
