@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from accounts.origins import origin_of_url
-from alera.api import auth_schema  # noqa: F401  (documents the tenant key in the schema)
 from alera.api.auth import provider_for_handle
 from alera.api.errors import ApiError, not_found
 from alera.api.schema import errors

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from customers import api
+
+urlpatterns = [
+    path("customer/signin-link", api.SigninLinkView.as_view(), name="customer-signin-link"),
+    path("customer/me", api.MeView.as_view(), name="customer-me"),
+    path("cal/<str:secret>.ics", api.calendar_feed, name="customer-calendar"),
+]

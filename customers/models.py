@@ -31,3 +31,15 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class ReminderLog(models.Model):
+    """One row per enrollment reminded, so the beat task never sends a reminder twice."""
+
+    enrollment = models.OneToOneField(
+        "classes.Enrollment", on_delete=models.CASCADE, related_name="reminder_log"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reminder for {self.enrollment_id} at {self.sent_at:%Y-%m-%d %H:%M}Z"

@@ -1,13 +1,28 @@
-"""State changes for a studio's customers."""
+"""State changes for a studio's customers: clients, magic links, calendar secrets, reminders."""
 
+import datetime as dt
+import logging
 import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Provider
-from customers.models import Client
+from alera.ids import random_suffix
+from classes.models import ClassSession, Enrollment
+from customers.emails import email_queue
+from customers.models import Client, ReminderLog, new_calendar_secret
+from customers.tokens import Purpose, token_make
+
+logger = logging.getLogger(__name__)
+
+# Reminders go out once a class is at most this far away...
+REMINDER_LEAD = dt.timedelta(hours=24)
+# ...and not for a class so close that a reminder is only noise.
+REMINDER_MIN_LEAD = dt.timedelta(hours=1)
+
 
 MIN_PHONE_DIGITS = 10
 
@@ -58,3 +73,77 @@ def client_upsert(*, provider: Provider, name: str, email: str, phone: str = "")
     if changed:
         client.save(update_fields=changed)
     return client
+
+
+def customer_token_make(*, client: Client) -> str:
+    """A 30-day portal token bound to this client and its studio."""
+    return token_make(
+        Purpose.CUSTOMER, record_id=client.public_id, provider_id=client.provider.public_id
+    )
+
+
+def portal_link(*, origin: str, client: Client) -> str:
+    return f"{origin.rstrip('/')}/me/{customer_token_make(client=client)}"
+
+
+@transaction.atomic
+def signin_link_send(*, provider: Provider, email: str, origin: str) -> None:
+    """Email a magic link `<origin>/me/<token>` when `email` is a client of `provider`.
+
+    An unknown email does the same lookup and signing work and sends nothing, so neither the
+    answer nor its timing tells a caller who is a customer. `origin` must already be checked.
+    """
+    client = (
+        Client.objects.select_related("provider")
+        .filter(provider=provider, email=email.strip().lower())
+        .first()
+    )
+    record_id = client.public_id if client else f"cli-{random_suffix()}"
+    token = token_make(Purpose.CUSTOMER, record_id=record_id, provider_id=provider.public_id)
+    if client is not None:
+        email_queue("magic_link", client_id=client.pk, link=f"{origin.rstrip('/')}/me/{token}")
+
+
+@transaction.atomic
+def client_rotate_calendar_secret(*, client: Client) -> Client:
+    """Give the client a new feed URL; the old one stops working at once (e.g. it leaked)."""
+    secret = new_calendar_secret()
+    Client.objects.filter(pk=client.pk).update(calendar_secret=secret)
+    client.calendar_secret = secret
+    return client
+
+
+def class_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Queue the 24-hour reminder for every confirmed seat in a class starting soon, once each.
+
+    The ReminderLog row (unique per enrollment) is written in the same transaction as the
+    queued email, so overlapping beat runs or workers never remind anyone twice.
+    """
+    now = now or timezone.now()
+    due = (
+        Enrollment.objects.filter(
+            status=Enrollment.Status.CONFIRMED,
+            class_session__status=ClassSession.Status.SCHEDULED,
+            class_session__scheduled_at__gt=now + REMINDER_MIN_LEAD,
+            class_session__scheduled_at__lte=now + REMINDER_LEAD,
+            reminder_log__isnull=True,
+        )
+        .order_by("class_session__scheduled_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for enrollment_id in list(due):
+        if _reminder_claim(enrollment_id=enrollment_id):
+            sent += 1
+    return sent
+
+
+def _reminder_claim(*, enrollment_id: int) -> bool:
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(enrollment_id=enrollment_id)
+            email_queue("class_reminder", enrollment_id=enrollment_id)
+    except IntegrityError:
+        # Another run claimed it between our read and our insert.
+        return False
+    return True

@@ -5,6 +5,7 @@ import smtplib
 from celery import shared_task
 
 from customers.emails import email_send_now
+from customers.services import class_reminders_send
 
 
 @shared_task(
@@ -15,3 +16,9 @@ from customers.emails import email_send_now
 )
 def send_email(kind: str, ids: dict) -> bool:
     return email_send_now(kind, ids)
+
+
+@shared_task
+def send_class_reminders() -> int:
+    """Beat, every 5 minutes: remind each confirmed seat once, about 24 hours ahead."""
+    return class_reminders_send()

@@ -70,3 +70,17 @@ def token_read(purpose: Purpose, token: str) -> TokenData:
 def _issued_at(token: str) -> dt.datetime:
     timestamp = token.rsplit(":", 2)[-2]
     return dt.datetime.fromtimestamp(signing.b62_decode(timestamp), tz=dt.UTC)
+
+
+def token_peek_provider(purpose: Purpose, token: str) -> str | None:
+    """The provider id of a correctly signed token even when it has expired, else None.
+
+    Only used to address a "send me a new link" form to the right studio; it grants nothing.
+    """
+    if not token or not isinstance(token, str) or len(token) > 1000:
+        return None
+    try:
+        data = signing.loads(token, salt=_salt(purpose), max_age=None)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        return None
+    return str(data.get("p")) if isinstance(data, dict) and data.get("p") else None
