@@ -79,9 +79,30 @@ def enrollment_cancel(
     nothing outside: `late_cancel`); True always refunds/returns the credit (the studio's
     fault), False never does. 410 for Completed/NoShow; PaymentFailed (502) leaves it as it was.
     """
+    for _ in range(3):
+        try:
+            return _cancel_once(
+                enrollment_id=enrollment.pk,
+                reason=reason,
+                by=by,
+                refund=refund,
+                email_kind=email_kind,
+            )
+        except _StateChanged:
+            continue  # paid (or expired) while we decided: decide again on fresh state
+    raise ApiError(409, "The booking changed while cancelling; please try again.")
+
+
+class _StateChanged(Exception):
+    """The booking moved between the refund decision and the locked commit."""
+
+
+def _cancel_once(
+    *, enrollment_id: int, reason: str, by: str, refund: bool | None, email_kind: str
+) -> CancelResult:
     enrollment = Enrollment.objects.select_related(
         "class_session__service", "payment", "provider"
-    ).get(pk=enrollment.pk)
+    ).get(pk=enrollment_id)
     if enrollment.status == Enrollment.Status.CANCELLED:
         return _result(enrollment)
     if enrollment.status not in ACTIVE:
@@ -97,6 +118,7 @@ def enrollment_cancel(
         refund_id = _refund(enrollment=enrollment, amount_cents=refund_cents)
     return _cancel_commit(
         enrollment_id=enrollment.pk,
+        decided_on=(enrollment.status, enrollment.amount_paid_cents),
         reason=reason[:500],
         by=by,
         late=late and refund is not True,
@@ -131,6 +153,7 @@ def _refund(*, enrollment: Enrollment, amount_cents: int) -> str:
 def _cancel_commit(
     *,
     enrollment_id: int,
+    decided_on: tuple[str, int],
     reason: str,
     by: str,
     late: bool,
@@ -147,6 +170,8 @@ def _cancel_commit(
         return _result(enrollment)
     if enrollment.status not in ACTIVE:
         raise ClassGone(f"This booking is already {enrollment.status} and cannot be cancelled.")
+    if (enrollment.status, enrollment.amount_paid_cents) != decided_on:
+        raise _StateChanged()
     held_a_seat = enrollment.status == Enrollment.Status.CONFIRMED or (
         enrollment.hold_expires_at is not None and enrollment.hold_expires_at > timezone.now()
     )

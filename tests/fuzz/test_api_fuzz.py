@@ -9,6 +9,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
@@ -23,7 +25,17 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture
-def fuzz_headers(provider, minted, settings):
+def _keep_test_connection():
+    """Like Django's test client: don't let the raw WSGI app close the test's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_headers(provider, minted, settings, _keep_test_connection):
     settings.RATELIMIT_ENABLE = False
     client = factories.ClientFactory(provider=provider)
     token = token_make(Purpose.CUSTOMER, record_id=client.public_id, provider_id=provider.public_id)
