@@ -18,6 +18,7 @@ class Scenario:
     path: str
     headers: dict
     body: Callable[[int], dict] | None = None  # request number → JSON body
+    path_for: Callable[[int], str] | None = None  # request number → path (else `path`)
 
 
 @dataclass
@@ -55,8 +56,9 @@ async def _run(base_url: str, scenario: Scenario, concurrency: int, seconds: flo
                 n = next(counter)
                 body = scenario.body(n) if scenario.body else None
                 started = time.perf_counter()
+                path = scenario.path_for(n) if scenario.path_for else scenario.path
                 response = await client.request(
-                    scenario.method, scenario.path, headers=scenario.headers, json=body
+                    scenario.method, path, headers=scenario.headers, json=body
                 )
                 latencies.append(time.perf_counter() - started)
                 statuses[response.status_code] += 1

@@ -91,6 +91,18 @@ class Command(BaseCommand):
             )
         )
         ClassSession.objects.bulk_create(sessions)
+        spread = ClassSession.objects.bulk_create(
+            ClassSession(
+                provider=provider,
+                service=free,
+                duration_min=50,
+                price_cents=0,
+                scheduled_at=start + dt.timedelta(days=1, hours=i),
+                capacity=100_000,
+                name_snapshot=free.name,
+            )
+            for i in range(20)
+        )
         client = Client.objects.create(
             provider=provider,
             name="Bench Customer",
@@ -114,6 +126,7 @@ class Command(BaseCommand):
             "to": (today + dt.timedelta(days=60)).isoformat(),
             "class_id": sessions[0].public_id,
             "free_class_id": sessions[-1].public_id,
+            "spread_class_ids": [session.public_id for session in spread],
             "customer_token": token_make(
                 Purpose.CUSTOMER, record_id=client.public_id, provider_id=provider.public_id
             ),
