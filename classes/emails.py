@@ -42,6 +42,24 @@ def booking_confirmed(*, enrollment_id: int) -> Email | None:
     )
 
 
+@email_builder("payment_pending")
+def payment_pending(*, enrollment_id: int) -> Email | None:
+    enrollment = _enrollment(enrollment_id)
+    if enrollment is None or enrollment.status != Enrollment.Status.PENDING_PAYMENT:
+        return None
+    payment = enrollment.payment
+    if payment is None or not payment.checkout_url:
+        return None
+    return Email(
+        to=[enrollment.client.email],
+        subject=f"Finish paying to keep your seat: {enrollment.class_session.name_snapshot}",
+        context=_context(
+            enrollment, checkout_url=payment.checkout_url, hold=enrollment.hold_expires_at
+        ),
+        provider=enrollment.provider,
+    )
+
+
 @email_builder("payment_expired")
 def payment_expired(*, enrollment_id: int) -> Email | None:
     enrollment = _enrollment(enrollment_id)

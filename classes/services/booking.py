@@ -77,6 +77,8 @@ def enrollment_book(
     )
     if enrollment.payment is not None:
         payment_open_checkout(payment=enrollment.payment, expires_at=enrollment.hold_expires_at)
+        # The partner may lose the customer mid-redirect; the email keeps the way back to pay.
+        email_queue("payment_pending", enrollment_id=enrollment.pk)
     return enrollment
 
 

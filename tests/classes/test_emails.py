@@ -63,3 +63,22 @@ def test_waitlist_joined_reports_the_position(provider):
     entry = factories.WaitlistEntryFactory(class_session__provider=provider)
     message = email_render("waitlist_joined", {"waitlist_entry_id": entry.pk})
     assert "position 1" in message.body
+
+
+def test_a_paid_booking_emails_the_checkout_link_while_the_seat_is_held(
+    book, paid_class, fake_stripe, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = book(paid_class)
+    checkout_url = response.json()["checkoutUrl"]
+    (pending,) = [m for m in mail.outbox if m.subject.startswith("Finish paying")]
+    assert pending.to == ["jane@example.com"]
+    assert checkout_url in pending.body
+    assert checkout_url in pending.alternatives[0][0]
+
+
+def test_no_payment_pending_email_once_the_booking_is_confirmed(provider):
+    enrollment = factories.EnrollmentFactory(class_session__provider=provider)
+    assert email_render("payment_pending", {"enrollment_id": enrollment.pk}) is None
