@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from classes.models import Enrollment
-from classes.services import booking
+from accounts.models import Provider
+from classes.models import Enrollment, WaitlistEntry
+from classes.services import booking, waitlist
 from customers.tokens import Purpose, token_make
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
@@ -61,6 +62,7 @@ def _slow_seat_count(monkeypatch):
         return free
 
     monkeypatch.setattr(booking, "seats_left", slow)
+    monkeypatch.setattr(waitlist, "seats_left", slow)  # the promotion's seat check
 
 
 @pytest.fixture
@@ -147,19 +149,7 @@ def test_concurrent_pack_bookings_never_take_credits_below_zero(provider, post):
     assert Enrollment.objects.filter(client_package=package).count() == 5
 
 
-def test_concurrent_auto_fills_never_promote_past_capacity(provider, monkeypatch):
-    from accounts.models import Provider
-    from classes.models import WaitlistEntry
-    from classes.services import waitlist
-
-    real = waitlist.seats_left
-
-    def slow(**kwargs):
-        free = real(**kwargs)
-        time.sleep(0.02)
-        return free
-
-    monkeypatch.setattr(waitlist, "seats_left", slow)
+def test_concurrent_auto_fills_never_promote_past_capacity(provider):
     Provider.objects.filter(pk=provider.pk).update(waitlist_auto_confirm=True)
     session = factories.ClassSessionFactory(provider=provider, price_cents=0, capacity=10)
     for _ in range(7):

@@ -42,6 +42,17 @@ def _cancel_one(session, run_callbacks) -> None:
     mail.outbox[:] = [m for m in mail.outbox if "Cancelled" not in m.subject]
 
 
+def _raise_capacity(session, *, by: int) -> None:
+    class_session_update(
+        session=session,
+        scheduled_at=session.scheduled_at,
+        instructor=session.instructor,
+        capacity=session.capacity + by,
+        price_cents=session.price_cents,
+        duration_min=session.duration_min,
+    )
+
+
 def _waiting(session) -> list[WaitlistEntry]:
     return list(
         WaitlistEntry.objects.filter(
@@ -126,14 +137,7 @@ def test_raising_capacity_by_two_promotes_two_in_queue_order(
     first, second, third = _full_with_waitlist(free_class, waiting=3)
 
     with django_capture_on_commit_callbacks(execute=True):
-        class_session_update(
-            session=free_class,
-            scheduled_at=free_class.scheduled_at,
-            instructor=free_class.instructor,
-            capacity=free_class.capacity + 2,
-            price_cents=0,
-            duration_min=free_class.duration_min,
-        )
+        _raise_capacity(free_class, by=2)
 
     assert _waiting(free_class) == [third]
     for entry in (first, second):
@@ -147,14 +151,7 @@ def test_raising_capacity_under_the_manual_policy_changes_nothing_else(
 ):
     entries = _full_with_waitlist(free_class)
     with django_capture_on_commit_callbacks(execute=True):
-        class_session_update(
-            session=free_class,
-            scheduled_at=free_class.scheduled_at,
-            instructor=free_class.instructor,
-            capacity=free_class.capacity + 1,
-            price_cents=0,
-            duration_min=free_class.duration_min,
-        )
+        _raise_capacity(free_class, by=1)
     assert _waiting(free_class) == entries
     assert mail.outbox == []  # the owner raised it: the roster's banner is enough
 
