@@ -74,9 +74,15 @@ class ProviderAdmin(admin.ModelAdmin):
         "timezone",
         "stripe_account_id",
         "stripe_charges_enabled",
+        "waitlist_auto_confirm",
         "created_at",
     )
-    list_filter = ("stripe_charges_enabled", "stripe_details_submitted", "timezone")
+    list_filter = (
+        "stripe_charges_enabled",
+        "stripe_details_submitted",
+        "waitlist_auto_confirm",
+        "timezone",
+    )
     search_fields = (
         "handle",
         "display_name",

@@ -9,7 +9,9 @@ another studio's id is a 404.
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -114,3 +116,32 @@ def form_fail(form, exc: ValidationError, field_map: dict[str, str] | None = Non
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def bound_form(form_class: type, request: HttpRequest, **kwargs: Any):
+    """`form_class` bound to the posted data on a POST, unbound (showing initial) on a GET."""
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def form_save(
+    request: HttpRequest,
+    form,
+    save: Callable[[], Any],
+    *,
+    message: str | Callable[[Any], str],
+    then: str | Callable[[Any], str],
+    field_map: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The create/edit step every dashboard form shares: on a valid POST call the service
+    (`save()`, which reads `form.cleaned_data`), flash `message` and redirect to `then` (a URL
+    or URL name; each may be a function of what `save` returned). A service ValidationError
+    goes on the form inline. None means: render the page with the form as it is."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ValidationError as exc:
+        form_fail(form, exc, field_map)
+        return None
+    messages.success(request, message(saved) if callable(message) else message)
+    return redirect(then(saved) if callable(then) else then)

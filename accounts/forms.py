@@ -53,16 +53,23 @@ class StudioSettingsForm(StudioForm):
             "contact_email",
             "location",
             "default_cancel_window_hours",
+            "waitlist_auto_confirm",
         ]
         labels = {
             "display_name": "Studio name",
             "avatar_key": "Avatar image key",
             "default_cancel_window_hours": "Default cancel window (hours)",
+            "waitlist_auto_confirm": "Auto-confirm the waitlist",
         }
         help_texts = {
             "handle": "Changing it changes every API key's prefix: partners must update keys.",
             "default_cancel_window_hours": "Used for new services: refunds up to this many "
             "hours before class.",
+            "waitlist_auto_confirm": "Bookings confirm as always (free and pack at once, "
+            "paid on payment). This is about the waitlist: when a seat opens, ticked, Alera "
+            "promotes the next waiting customers in queue order (a free class books them at "
+            "once, a paid one holds the seat and emails them a payment link); unticked, you "
+            "get an email and promote from the class roster.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
 

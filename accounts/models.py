@@ -63,7 +63,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Provider(models.Model):
-    """A studio: the tenant every other record belongs to."""
+    """A studio: the tenant every other record belongs to.
+
+    `waitlist_auto_confirm` is the studio's auto-confirm policy. The public contract already
+    fixes when a booking confirms (free and pack at once, paid on payment), so the policy is
+    only about the waitlist when a seat opens: off (the default) the owner is emailed and
+    promotes from the roster; on, Alera promotes the next waiting customers in queue order
+    itself. A boolean rather than a choices field because there are exactly two policies and
+    an unticked box is the safe default.
+    """
 
     public_id = PublicIdField("prov")
     handle = models.CharField(max_length=50, unique=True, validators=[validate_handle])
@@ -76,6 +84,12 @@ class Provider(models.Model):
     contact_email = models.EmailField(blank=True)
     location = models.CharField(max_length=255, blank=True)
     default_cancel_window_hours = models.PositiveIntegerField(default=24)
+    waitlist_auto_confirm = models.BooleanField(
+        "auto-confirm the waitlist",
+        default=False,
+        help_text="When a seat opens, promote the next waiting customers automatically "
+        "instead of emailing the owner to promote them by hand.",
+    )
     stripe_account_id = models.CharField(max_length=64, blank=True, db_index=True)
     stripe_charges_enabled = models.BooleanField(default=False)
     stripe_details_submitted = models.BooleanField(default=False)

@@ -135,6 +135,7 @@ PROVIDER_SETTINGS_FIELDS = (
     "contact_email",
     "location",
     "default_cancel_window_hours",
+    "waitlist_auto_confirm",
 )
 
 

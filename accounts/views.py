@@ -19,6 +19,7 @@ from accounts.dashboard import (
 from accounts.forms import ApiKeyForm, InviteForm, SignupForm, StudioForm, StudioSettingsForm
 from accounts.models import ApiKey, Membership, Provider
 from accounts.services import (
+    MintedKey,
     api_key_mint,
     api_key_revoke,
     provider_create,
@@ -26,6 +27,8 @@ from accounts.services import (
     staff_invite,
     user_signup,
 )
+
+MINTED_KEY = "dashboard_minted_key"  # session key: a new key's plaintext until its one display
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,9 +125,12 @@ def settings_page(request):
 @dashboard_view(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def keys(request):
-    """List keys and mint one. The plaintext is in this one response only, never stored."""
+    """List keys and mint one: POST → redirect → GET, so reloading the page can't mint twice.
+
+    The plaintext waits in the server-side session for exactly one display (the next GET
+    pops it); it is never written to our tables and a reload shows it no more.
+    """
     form = ApiKeyForm(request.POST if request.method == "POST" else None)
-    minted = None
     if request.method == "POST" and form.is_valid():
         try:
             minted = api_key_mint(
@@ -135,14 +141,31 @@ def keys(request):
         except ValidationError as exc:
             form_fail(form, exc)
         else:
+            request.session[MINTED_KEY] = {
+                "provider": request.provider.public_id,
+                "prefix": minted.api_key.prefix,
+                "plaintext": minted.plaintext,
+            }
             messages.success(request, f"Key “{minted.api_key.name}” created.")
-            form = ApiKeyForm()
+            return redirect("dash-keys")
+    minted = _pop_minted_key(request) if request.method == "GET" else None
     api_keys = ApiKey.objects.filter(provider=request.provider).select_related("provider")
     response = dash_render(
         request, "dashboard/keys.html", {"form": form, "minted": minted, "api_keys": api_keys}
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _pop_minted_key(request) -> MintedKey | None:
+    """The key minted just before this GET, once; only in the studio it was minted for."""
+    pending = request.session.pop(MINTED_KEY, None)
+    if not pending or pending.get("provider") != request.provider.public_id:
+        return None
+    api_key = ApiKey.objects.filter(
+        provider=request.provider, prefix=pending.get("prefix", ""), revoked_at__isnull=True
+    ).first()
+    return MintedKey(api_key=api_key, plaintext=pending["plaintext"]) if api_key else None
 
 
 @dashboard_view(owner_only=True)

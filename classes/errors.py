@@ -23,3 +23,8 @@ class AlreadyBooked(ApiError):
 class NoSeatFree(ApiError):
     def __init__(self) -> None:
         super().__init__(409, "No seat is free in this class to offer to the waitlist.")
+
+
+class EntryNotWaiting(ApiError):
+    def __init__(self) -> None:
+        super().__init__(409, "This waitlist entry was already promoted or cancelled.")

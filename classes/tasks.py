@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from classes.services.holds import enrollment_refund_unseated, holds_release_expired
+from classes.services.waitlist import waitlist_auto_fill
 from payments.errors import PaymentFailed
 
 
@@ -16,3 +17,9 @@ def release_expired_holds() -> int:
 def refund_unseated_payment(enrollment_id: int) -> str:
     """A payment completed after its seat was given away: give the money back."""
     return enrollment_refund_unseated(enrollment_id=enrollment_id)
+
+
+@shared_task
+def fill_waitlist(session_id: int) -> int:
+    """A seat opened in a studio on the auto policy: promote the waitlist into it."""
+    return len(waitlist_auto_fill(session_id=session_id).promoted)

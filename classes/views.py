@@ -1,11 +1,10 @@
 """Dashboard pages for the catalogue: services (class types) and instructors."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
+from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from classes.forms import InstructorForm, ServiceForm
 from classes.models import Instructor, Service
 from classes.services.catalog import (
@@ -27,18 +26,15 @@ def services(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def service_new(request):
-    form = ServiceForm(
-        request.POST if request.method == "POST" else None, provider=request.provider
+    form = bound_form(ServiceForm, request, provider=request.provider)
+    saved = form_save(
+        request,
+        form,
+        lambda: service_create(provider=request.provider, **form.service_fields()),
+        message=lambda service: f"Service “{service.name}” created. Now schedule it.",
+        then="dash-services",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = service_create(provider=request.provider, **form.service_fields())
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, f"Service “{service.name}” created. Now schedule it.")
-            return redirect("dash-services")
-    return dash_render(
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {"form": form, "title": "New service", "submit": "Create service", "back": "../"},
@@ -49,16 +45,15 @@ def service_new(request):
 @require_http_methods(["GET", "POST"])
 def service_edit(request, public_id: str):
     service = tenant_get(Service, request, public_id)
-    form = ServiceForm(request.POST if request.method == "POST" else None, service=service)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_update(service=service, **form.service_fields())
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, "Service saved. Sessions already scheduled keep their price.")
-            return redirect("dash-services")
-    return dash_render(
+    form = bound_form(ServiceForm, request, service=service)
+    saved = form_save(
+        request,
+        form,
+        lambda: service_update(service=service, **form.service_fields()),
+        message="Service saved. Sessions already scheduled keep their price.",
+        then="dash-services",
+    )
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {"form": form, "title": f"Edit {service.name}", "back": "/dashboard/services/"},
@@ -83,16 +78,15 @@ def instructors(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def instructor_new(request):
-    form = InstructorForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instructor = instructor_create(provider=request.provider, **form.cleaned_data)
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, f"{instructor.name} added.")
-            return redirect("dash-instructors")
-    return dash_render(
+    form = bound_form(InstructorForm, request)
+    saved = form_save(
+        request,
+        form,
+        lambda: instructor_create(provider=request.provider, **form.cleaned_data),
+        message=lambda instructor: f"{instructor.name} added.",
+        then="dash-instructors",
+    )
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {"form": form, "title": "New instructor", "submit": "Add instructor", "back": "../"},
@@ -104,16 +98,15 @@ def instructor_new(request):
 def instructor_edit(request, public_id: str):
     instructor = tenant_get(Instructor, request, public_id)
     initial = {"name": instructor.name, "email": instructor.email, "bio": instructor.bio}
-    form = InstructorForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instructor_update(instructor=instructor, **form.cleaned_data)
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, "Instructor saved.")
-            return redirect("dash-instructors")
-    return dash_render(
+    form = bound_form(InstructorForm, request, initial=initial)
+    saved = form_save(
+        request,
+        form,
+        lambda: instructor_update(instructor=instructor, **form.cleaned_data),
+        message="Instructor saved.",
+        then="dash-instructors",
+    )
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {"form": form, "title": f"Edit {instructor.name}", "back": "/dashboard/instructors/"},

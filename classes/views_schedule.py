@@ -7,18 +7,19 @@ into forms are local wall-clock times and pages print local times with the zone.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
+from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from alera.api.errors import ApiError
 from classes.forms import BlackoutForm, SeriesForm, SessionEditForm, SessionForm, week_start
 from classes.models import Blackout, ClassSession
 from classes.selectors import seat_counts
 from classes.services.cancellation import session_cancel
 from classes.services.schedule import (
+    SeriesResult,
     blackout_create,
     blackout_delete,
     class_session_create,
@@ -70,20 +71,17 @@ def schedule(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def session_new(request):
-    form = SessionForm(
-        request.POST if request.method == "POST" else None, provider=request.provider
+    form = bound_form(SessionForm, request, provider=request.provider)
+    saved = form_save(
+        request,
+        form,
+        lambda: class_session_create(provider=request.provider, **form.session_fields()),
+        message=lambda session: (
+            f"{session.name_snapshot} scheduled for {_local(session.scheduled_at)}."
+        ),
+        then=lambda session: _week_url(session.scheduled_at),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = class_session_create(provider=request.provider, **form.session_fields())
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(
-                request, f"{session.name_snapshot} scheduled for {_local(session.scheduled_at)}."
-            )
-            return redirect(_week_url(session.scheduled_at))
-    return dash_render(
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {
@@ -98,22 +96,16 @@ def session_new(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def series_new(request):
-    form = SeriesForm(request.POST if request.method == "POST" else None, provider=request.provider)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = series_create(provider=request.provider, **form.series_fields())
-        except ValidationError as exc:
-            form_fail(form, exc, {"local_time": "local_time"})
-        else:
-            first = result.sessions[0]
-            note = f" {len(result.skipped)} day(s) skipped for blackouts." if result.skipped else ""
-            messages.success(
-                request,
-                f"{len(result.sessions)} sessions of {first.name_snapshot} scheduled, "
-                f"from {_local(first.scheduled_at)}.{note}",
-            )
-            return redirect(_week_url(first.scheduled_at))
-    return dash_render(
+    form = bound_form(SeriesForm, request, provider=request.provider)
+    saved = form_save(
+        request,
+        form,
+        lambda: series_create(provider=request.provider, **form.series_fields()),
+        message=_series_message,
+        then=lambda result: _week_url(result.sessions[0].scheduled_at),
+        field_map={"local_time": "local_time"},
+    )
+    return saved or dash_render(
         request,
         "dashboard/series_form.html",
         {"form": form, "title": "Add a weekly series", "submit": "Create series"},
@@ -124,25 +116,15 @@ def series_new(request):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, public_id: str):
     session = tenant_get(ClassSession.objects.select_related("instructor"), request, public_id)
-    form = SessionEditForm(request.POST if request.method == "POST" else None, session=session)
-    if request.method == "POST" and form.is_valid():
-        data = form.session_fields()
-        try:
-            class_session_update(
-                session=session,
-                scheduled_at=data["scheduled_at"],
-                instructor=data["instructor"],
-                capacity=data["capacity"],
-                price_cents=data["price_cents"],
-                duration_min=data["duration_min"],
-                public_note=data["public_note"],
-            )
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, "Session saved.")
-            return redirect("dash-session", public_id=session.public_id)
-    return dash_render(
+    form = bound_form(SessionEditForm, request, session=session)
+    saved = form_save(
+        request,
+        form,
+        lambda: class_session_update(session=session, **form.session_fields()),
+        message="Session saved.",
+        then=reverse("dash-session", kwargs={"public_id": session.public_id}),
+    )
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {
@@ -193,15 +175,16 @@ def session_cancel_view(request, public_id: str):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def blackouts(request):
-    form = BlackoutForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            blackout = blackout_create(provider=request.provider, **form.cleaned_data)
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, f"Blackout “{blackout.label}” added.")
-            return redirect("dash-blackouts")
+    form = bound_form(BlackoutForm, request)
+    saved = form_save(
+        request,
+        form,
+        lambda: blackout_create(provider=request.provider, **form.cleaned_data),
+        message=lambda blackout: f"Blackout “{blackout.label}” added.",
+        then="dash-blackouts",
+    )
+    if saved:
+        return saved
     rows = Blackout.objects.filter(
         provider=request.provider, ends_at__gt=timezone.now() - dt.timedelta(days=30)
     )
@@ -215,6 +198,15 @@ def blackout_delete_view(request, public_id: str):
     blackout_delete(blackout=blackout)
     messages.success(request, f"Blackout “{blackout.label}” deleted.")
     return redirect("dash-blackouts")
+
+
+def _series_message(result: SeriesResult) -> str:
+    first = result.sessions[0]
+    note = f" {len(result.skipped)} day(s) skipped for blackouts." if result.skipped else ""
+    return (
+        f"{len(result.sessions)} sessions of {first.name_snapshot} scheduled, "
+        f"from {_local(first.scheduled_at)}.{note}"
+    )
 
 
 def _local(moment: dt.datetime) -> str:

@@ -1,13 +1,12 @@
 """Dashboard pages for money: class packs, gift cards and Stripe Connect onboarding."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
+from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from alera.api.errors import ApiError
 from payments.forms import GiftCardSearchForm, PackageAdjustForm, PackageTypeForm
 from payments.models import ClientPackage, GiftCard, PackageType
@@ -30,19 +29,15 @@ def packs(request):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def package_type_new(request):
-    form = PackageTypeForm(
-        request.POST if request.method == "POST" else None,
-        initial={"validity_days": 90, "active": True},
+    form = bound_form(PackageTypeForm, request, initial={"validity_days": 90, "active": True})
+    saved = form_save(
+        request,
+        form,
+        lambda: package_type_create(provider=request.provider, **form.package_fields()),
+        message=lambda package_type: f"Pack “{package_type.name}” created.",
+        then="dash-packs",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            package_type = package_type_create(provider=request.provider, **form.package_fields())
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, f"Pack “{package_type.name}” created.")
-            return redirect("dash-packs")
-    return dash_render(
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {
@@ -65,16 +60,15 @@ def package_type_edit(request, public_id: str):
         "validity_days": package_type.validity_days,
         "active": package_type.active,
     }
-    form = PackageTypeForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            package_type_update(package_type=package_type, **form.package_fields())
-        except ValidationError as exc:
-            form_fail(form, exc)
-        else:
-            messages.success(request, "Pack saved. Packs already sold keep their terms.")
-            return redirect("dash-packs")
-    return dash_render(
+    form = bound_form(PackageTypeForm, request, initial=initial)
+    saved = form_save(
+        request,
+        form,
+        lambda: package_type_update(package_type=package_type, **form.package_fields()),
+        message="Pack saved. Packs already sold keep their terms.",
+        then="dash-packs",
+    )
+    return saved or dash_render(
         request,
         "dashboard/form.html",
         {"form": form, "title": f"Edit {package_type.name}", "back": "/dashboard/packs/"},
@@ -88,7 +82,7 @@ def package_detail(request, public_id: str):
     package = tenant_get(
         ClientPackage.objects.select_related("client", "package_type"), request, public_id
     )
-    form = PackageAdjustForm(request.POST if request.method == "POST" else None)
+    form = bound_form(PackageAdjustForm, request)
     if request.method == "POST" and form.is_valid():
         try:
             package_adjust(package=package, **form.cleaned_data)

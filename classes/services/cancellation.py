@@ -18,7 +18,7 @@ from alera.api.errors import ApiError
 from classes.errors import ClassGone
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.common import session_lock
-from classes.services.waitlist import notify_seat_opened
+from classes.services.waitlist import waitlist_seat_opened
 from customers.emails import email_queue
 from payments.models import ClientPackage, PackageCreditEntry, Payment
 from payments.services.checkout import payment_refund
@@ -188,7 +188,7 @@ def _cancel_commit(
         _return_credit(enrollment)
     email_queue(email_kind, enrollment_id=enrollment.pk)
     if held_a_seat and session.status == ClassSession.Status.SCHEDULED:
-        notify_seat_opened(session=session)
+        waitlist_seat_opened(session=session)
     return _result(enrollment)
 
 

@@ -13,7 +13,11 @@ from django.utils import timezone
 from classes.models import Enrollment
 from classes.selectors import seats_left
 from classes.services.common import session_lock
-from classes.services.waitlist import notify_seat_opened
+from classes.services.waitlist import (
+    notify_seat_opened,
+    waitlist_entry_restore,
+    waitlist_seat_opened,
+)
 from customers.emails import email_queue
 from payments.models import Payment
 from payments.services.checkout import payment_mark_expired, payment_refund
@@ -84,7 +88,7 @@ def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None
 
 
 def enrollment_on_expired(payment: Payment) -> None:
-    """Release the seat a Checkout was holding; tell the owner if someone is waiting."""
+    """Release the seat a Checkout was holding and apply the studio's waitlist policy."""
     enrollment = _locked_enrollment(payment)
     if enrollment is None or enrollment.status != Enrollment.Status.PENDING_PAYMENT:
         return
@@ -93,9 +97,17 @@ def enrollment_on_expired(payment: Payment) -> None:
     enrollment.cancelled_by = "system"
     enrollment.cancel_reason = "Checkout expired."
     enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-    if payment.checkout_session_id:  # a Checkout that never opened was not the customer's doing
+    session = enrollment.class_session
+    if payment.checkout_session_id:
         email_queue("payment_expired", enrollment_id=enrollment.pk)
-    notify_seat_opened(session=enrollment.class_session)
+        waitlist_seat_opened(session=session)
+        return
+    # The Checkout never opened (Stripe failed), which was not the customer's doing: whoever
+    # asked for it got a 502. A seat offered from the waitlist goes back to its entry, in its
+    # place, and the owner is told; the auto policy is not re-run, as it would meet the same
+    # failure again.
+    waitlist_entry_restore(enrollment=enrollment)
+    notify_seat_opened(session=session)
 
 
 def holds_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:

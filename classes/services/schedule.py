@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from classes.models import Blackout, ClassSession, Enrollment, Instructor, Service
+from classes.services.waitlist import waitlist_seat_opened
 
 MAX_SERIES_SESSIONS = 200
 MAX_SERIES_DAYS = 366
@@ -160,8 +161,13 @@ def class_session_update(
     duration_min: int,
     public_note: str = "",
 ) -> ClassSession:
-    """Edit one scheduled session. Capacity can't drop below the seats already taken."""
-    locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+    """Edit one scheduled session. Capacity can't drop below the seats already taken.
+
+    Raising it opens seats: under the auto policy the waitlist is promoted into them after
+    commit; under the manual one nobody is emailed (the owner is the one who raised it).
+    """
+    locked = ClassSession.objects.select_for_update().select_related("provider").get(pk=session.pk)
+    old_capacity = locked.capacity
     if locked.status != ClassSession.Status.SCHEDULED:
         raise ValidationError(f"A {locked.status.lower()} session can't be edited.")
     if instructor is not None and instructor.provider_id != locked.provider_id:
@@ -192,6 +198,8 @@ def class_session_update(
             "public_note",
         ]
     )
+    if capacity > old_capacity and capacity > taken:
+        waitlist_seat_opened(session=locked, tell_owner=False)
     return locked
 
 

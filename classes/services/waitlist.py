@@ -1,6 +1,8 @@
-"""The waitlist: join a full class, tell the owner when a seat opens, promote on request."""
+"""The waitlist: join a full class; when a seat opens apply the studio's policy (email the
+owner, who promotes on request, or promote automatically in queue order)."""
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -8,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from alera.api.errors import ApiError
-from classes.errors import NoSeatFree
+from classes.errors import AlreadyBooked, ClassGone, EntryNotWaiting, NoSeatFree
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import seats_left, waitlist_active, waitlist_position
 from classes.services.booking import confirm_free, hold_seat
@@ -20,7 +22,10 @@ from classes.services.common import (
 )
 from customers.emails import email_queue
 from customers.services import client_upsert
+from payments.errors import PaymentFailed, PaymentsNotEnabled
 from payments.services.checkout import payment_open_checkout, require_payments_enabled
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,21 +64,117 @@ def notify_seat_opened(*, session: ClassSession) -> None:
         email_queue("seat_opened", class_session_id=session.pk)
 
 
+def waitlist_seat_opened(*, session: ClassSession, tell_owner: bool = True) -> None:
+    """A seat came free on `session` (call inside the transaction that freed it).
+
+    Manual policy: email the owner (unless `tell_owner` is False, e.g. the owner raised the
+    capacity themselves). Auto policy: once this transaction commits, a Celery task promotes
+    the waiting customers (`waitlist_auto_fill`); it runs after commit so it sees the seat.
+    """
+    if not session.provider.waitlist_auto_confirm:
+        if tell_owner:
+            notify_seat_opened(session=session)
+        return
+    if not waitlist_active(session=session).exists():
+        return
+    from classes.tasks import fill_waitlist
+
+    session_id = session.pk
+    transaction.on_commit(lambda: fill_waitlist.delay(session_id), robust=True)
+
+
+@dataclass
+class FillResult:
+    """What one auto-fill run did (the task returns how many it promoted)."""
+
+    promoted: list[Enrollment] = field(default_factory=list)
+    closed: int = 0  # entries of customers already booked into the class
+    stopped_by: str = ""  # "" (queue walked), "full", "class-gone", "no-payments", "payment-failed"
+
+
+def waitlist_auto_fill(*, session_id: int) -> FillResult:
+    """The auto policy: promote waiting customers in queue order while seats are free.
+
+    Each promotion is `waitlist_promote` (session row lock, seat count under it), so two
+    fills running at once can never give away more seats than are free; the loop walks a
+    snapshot of the queue and every step uses up or skips one entry, so it always ends.
+    An entry whose customer is already booked is closed. It stops at the first class that
+    is full or gone, and hands over to the owner (the `seat_opened` email) when a paid class
+    can't be offered: no Stripe Connect, or Stripe failed (that failure already put the
+    entry back and emailed the owner, see `enrollment_on_expired`).
+    """
+    result = FillResult()
+    session = ClassSession.objects.select_related("provider").get(pk=session_id)
+    if not session.provider.waitlist_auto_confirm:  # switched back to manual meanwhile
+        notify_seat_opened(session=session)
+        return result
+    for entry in list(waitlist_active(session=session)):
+        try:
+            result.promoted.append(waitlist_promote(entry=entry))
+        except EntryNotWaiting:
+            continue  # promoted by the owner or a concurrent fill
+        except AlreadyBooked:
+            result.closed += _close_booked_entry(entry_id=entry.pk)
+        except (NoSeatFree, ClassGone) as exc:
+            result.stopped_by = "full" if isinstance(exc, NoSeatFree) else "class-gone"
+            break
+        except PaymentsNotEnabled:
+            result.stopped_by = "no-payments"
+            notify_seat_opened(session=session)
+            break
+        except PaymentFailed as exc:
+            result.stopped_by = "payment-failed"
+            logger.warning("auto-promotion on %s stopped: %s", session.public_id, exc.message)
+            break
+    return result
+
+
+@transaction.atomic
+def _close_booked_entry(*, entry_id: int) -> int:
+    """Close a waiting entry whose customer already holds a booking on the class, the way a
+    direct booking closes it (promoted, pointing at that booking)."""
+    row = WaitlistEntry.objects.filter(pk=entry_id).values("class_session_id").get()
+    session_lock(session_id=row["class_session_id"])
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry_id)
+    if entry.promoted_at or entry.cancelled_at:
+        return 0
+    booking = (
+        Enrollment.objects.filter(
+            class_session_id=entry.class_session_id,
+            client_id=entry.client_id,
+            status__in=[Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED],
+        )
+        .order_by("pk")
+        .first()
+    )
+    if booking is None:  # the booking went away meanwhile: leave the entry waiting
+        return 0
+    entry.promoted_at = timezone.now()
+    entry.enrollment = booking
+    entry.save(update_fields=["promoted_at", "enrollment"])
+    return 1
+
+
+def waitlist_entry_restore(*, enrollment: Enrollment) -> None:
+    """Put back in its place the entry whose seat offer never reached the customer (its
+    Checkout could not be opened). Runs in the transaction that releases the hold."""
+    WaitlistEntry.objects.filter(enrollment=enrollment, cancelled_at__isnull=True).update(
+        promoted_at=None, enrollment=None
+    )
+
+
 def waitlist_promote(*, entry: WaitlistEntry) -> Enrollment:
     """Offer a free seat to a waiting customer (the owner's decision).
 
     Free class → Confirmed at once. Paid class → a held seat and a Checkout whose link is
     emailed to the customer. Needs a free seat (409 NoSeatFree otherwise); a Stripe failure
-    releases the hold, puts the entry back on the waitlist and raises PaymentFailed (502).
+    releases the hold, puts the entry back on the waitlist (both in `enrollment_on_expired`)
+    and raises PaymentFailed (502).
     """
     enrollment = _promote(entry_id=entry.pk)
     if enrollment.payment is None:
         return enrollment
-    try:
-        payment_open_checkout(payment=enrollment.payment, expires_at=enrollment.hold_expires_at)
-    except ApiError:
-        WaitlistEntry.objects.filter(pk=entry.pk).update(promoted_at=None, enrollment=None)
-        raise
+    payment_open_checkout(payment=enrollment.payment, expires_at=enrollment.hold_expires_at)
     email_queue("seat_offered", enrollment_id=enrollment.pk)
     return enrollment
 
@@ -85,7 +186,7 @@ def _promote(*, entry_id: int) -> Enrollment:
     session = session_lock(session_id=row["class_session_id"])
     entry = WaitlistEntry.objects.select_for_update().select_related("client").get(pk=entry_id)
     if entry.promoted_at or entry.cancelled_at:
-        raise ApiError(409, "This waitlist entry was already promoted or cancelled.")
+        raise EntryNotWaiting()
     ensure_bookable(session=session, now=now)
     release_stale_hold(session=session, client=entry.client, now=now)
     ensure_not_booked(session=session, client=entry.client)

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from classes.models import Enrollment
-from classes.services import booking
+from accounts.models import Provider
+from classes.models import Enrollment, WaitlistEntry
+from classes.services import booking, waitlist
 from customers.tokens import Purpose, token_make
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
@@ -61,6 +62,7 @@ def _slow_seat_count(monkeypatch):
         return free
 
     monkeypatch.setattr(booking, "seats_left", slow)
+    monkeypatch.setattr(waitlist, "seats_left", slow)  # the promotion's seat check
 
 
 @pytest.fixture
@@ -145,3 +147,24 @@ def test_concurrent_pack_bookings_never_take_credits_below_zero(provider, post):
     assert package.sessions_remaining == 0
     assert package.ledger.filter(reason="used").count() == 5
     assert Enrollment.objects.filter(client_package=package).count() == 5
+
+
+def test_concurrent_auto_fills_never_promote_past_capacity(provider):
+    Provider.objects.filter(pk=provider.pk).update(waitlist_auto_confirm=True)
+    session = factories.ClassSessionFactory(provider=provider, price_cents=0, capacity=10)
+    for _ in range(7):
+        factories.EnrollmentFactory(class_session=session)
+    entries = [
+        factories.WaitlistEntryFactory(class_session=session, position=i + 1) for i in range(12)
+    ]
+
+    results = run_concurrently(
+        6, lambda i: len(waitlist.waitlist_auto_fill(session_id=session.pk).promoted)
+    )
+
+    assert all(isinstance(r, int) for r in results), results
+    assert sum(results) == 3, results
+    assert session.enrollments.filter(status=Enrollment.Status.CONFIRMED).count() == 10
+    promoted = WaitlistEntry.objects.filter(promoted_at__isnull=False).order_by("position")
+    assert [e.pk for e in promoted] == [e.pk for e in entries[:3]]  # queue order kept
+    assert all(e.enrollment.client_id == e.client_id for e in promoted)

@@ -139,6 +139,36 @@ def test_owner_saves_studio_settings(owner_client, studio):
     assert studio.provider.default_cancel_window_hours == 12
 
 
+def _settings_form(provider, **changes) -> dict:
+    fields = {
+        "display_name": provider.display_name,
+        "handle": provider.handle,
+        "timezone": provider.timezone,
+        "default_cancel_window_hours": str(provider.default_cancel_window_hours),
+    }
+    return {**fields, **changes}
+
+
+def test_settings_page_explains_and_saves_the_waitlist_auto_confirm_policy(owner_client, studio):
+    page = owner_client.get("/dashboard/settings/").content.decode()
+    assert 'name="waitlist_auto_confirm"' in page
+    assert "promotes the next waiting customers in queue order" in page
+    assert studio.provider.waitlist_auto_confirm is False
+
+    owner_client.post(
+        "/dashboard/settings/", _settings_form(studio.provider, waitlist_auto_confirm="on")
+    )
+    studio.provider.refresh_from_db()
+    assert studio.provider.waitlist_auto_confirm is True
+    page = owner_client.get("/dashboard/settings/").content.decode()
+    assert re.search(r'name="waitlist_auto_confirm"[^>]*checked', page)
+
+    response = owner_client.post("/dashboard/settings/", _settings_form(studio.provider))
+    assert response["Location"] == "/dashboard/settings/"
+    studio.provider.refresh_from_db()
+    assert studio.provider.waitlist_auto_confirm is False  # an unticked box is manual
+
+
 def test_settings_errors_are_inline_and_nothing_changes(owner_client, studio, other_studio):
     response = owner_client.post(
         "/dashboard/settings/",
@@ -181,28 +211,70 @@ def test_connect_stripe_goes_to_onboarding_and_return_refreshes_status(
     assert studio.provider.can_take_payments
 
 
-def test_minted_key_is_shown_once_and_works(owner_client, studio):
-    response = owner_client.post(
-        "/dashboard/keys/",
-        {"name": "Website", "origins": "https://www.sculpt.example\nhttps://sculpt.example/"},
-    )
-    page = response.content.decode()
-    plaintext = re.search(r'id="new-key">(alr_sculpt-co_[^<]+)<', page).group(1)
+def _mint(browser, name="Website", origins="https://www.sculpt.example\nhttps://sculpt.example/"):
+    return browser.post("/dashboard/keys/", {"name": name, "origins": origins})
+
+
+def _shown_key(page: str) -> str | None:
+    found = re.search(r'id="new-key">(alr_sculpt-co_[^<]+)<', page)
+    return found.group(1) if found else None
+
+
+def test_mint_redirects_and_the_next_page_shows_the_key_once_and_it_works(owner_client, studio):
+    response = _mint(owner_client)
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/keys/"
+    assert "alr_sculpt-co_" not in response.content.decode()
+    page_response = owner_client.get("/dashboard/keys/")
+    page = page_response.content.decode()
+    plaintext = _shown_key(page)
     assert "only time the key is shown" in page
-    assert response["Cache-Control"] == "no-store"
+    assert "Key “Website” created." in page
+    assert page_response["Cache-Control"] == "no-store"
     key = api_key_lookup(plaintext)
     assert key.name == "Website"
     assert key.allowed_origins == ["https://sculpt.example", "https://www.sculpt.example"]
     again = owner_client.get("/dashboard/keys/").content.decode()
     assert plaintext not in again
     assert plaintext.split("_", 2)[2] not in again
+    assert "only time the key is shown" not in again
     assert key.display_prefix in again
+
+
+def test_reload_after_mint_does_not_mint_again(owner_client, studio):
+    response = _mint(owner_client)
+    reloaded = owner_client.get(response["Location"])  # what the browser's reload repeats
+    reloaded_again = owner_client.get(response["Location"])
+    assert _shown_key(reloaded.content.decode()) is not None
+    assert _shown_key(reloaded_again.content.decode()) is None
+    assert ApiKey.objects.filter(provider=studio.provider, name="Website").count() == 1
+
+
+def test_a_minted_key_is_not_shown_after_switching_studio(studio, other_studio):
+    factories.MembershipFactory(
+        user=studio.owner, provider=other_studio.provider, role=Membership.Role.OWNER
+    )
+    browser = logged_in(studio.owner)
+    browser.post("/dashboard/studio/switch/", {"provider": studio.provider.public_id})
+    _mint(browser)
+    browser.post("/dashboard/studio/switch/", {"provider": other_studio.provider.public_id})
+    page = browser.get("/dashboard/keys/").content.decode()
+    assert "only time the key is shown" not in page
+    assert "alr_sculpt-co_" not in page
+
+
+def test_staff_cannot_mint_and_see_no_key(staff_client, studio):
+    response = _mint(staff_client)
+    assert response.status_code == 403
+    assert staff_client.get("/dashboard/keys/").status_code == 403
+    assert ApiKey.objects.filter(provider=studio.provider).count() == 1
 
 
 def test_mint_with_bad_origins_shows_the_error_and_mints_nothing(owner_client, studio):
     response = owner_client.post(
         "/dashboard/keys/", {"name": "Website", "origins": "ftp://x.example\nhttps://a.b/path"}
     )
+    assert response.status_code == 200  # no redirect: the errors are on the form
     page = response.content.decode()
     assert "ftp://x.example" in page
     assert "must not have a path" in page

@@ -157,6 +157,29 @@ def test_open_seat_banner_then_promote_fills_the_seat(owner_client, studio):
     assert entry.enrollment.status == Enrollment.Status.CONFIRMED
 
 
+def test_under_auto_confirm_a_cancel_on_the_roster_books_the_waiting_customer(
+    owner_client, studio, django_capture_on_commit_callbacks
+):
+    session = studio.session
+    session.price_cents = 0
+    session.save(update_fields=["price_cents"])
+    studio.provider.__class__.objects.filter(pk=studio.provider.pk).update(
+        waitlist_auto_confirm=True
+    )
+    factories.EnrollmentFactory(class_session=session)  # now full: 2 of 2
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            f"/dashboard/bookings/{studio.enrollment.public_id}/cancel/", {"refund": "no"}
+        )
+    page = roster(owner_client, session)
+    assert "open-seat-banner" not in page
+    assert "Nobody is waiting." in page
+    entry = WaitlistEntry.objects.get(pk=studio.waitlist_entry.pk)
+    assert entry.enrollment.status == Enrollment.Status.CONFIRMED
+    assert entry.client.name in page
+    assert [m.to for m in mail.outbox if "booked" in m.subject] == [[entry.client.email]]
+
+
 def test_promote_without_a_free_seat_is_refused(owner_client, studio):
     factories.EnrollmentFactory(class_session=studio.session)
     response = owner_client.post(
