@@ -136,6 +136,7 @@ PROVIDER_SETTINGS_FIELDS = (
     "handle",
     "timezone",
     "bio",
+    "gift_card_validity_months",
     "avatar_key",
     "contact_email",
     "location",
