@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed worker clean bench fuzz
+.PHONY: install run test lint format migrate seed worker clean bench fuzz audit
 
 install: $(STAMP)
 
@@ -47,3 +47,7 @@ bench: install
 
 fuzz: install
 	bash bench/fuzz.sh
+
+# Known vulnerabilities in the requirements (pip-audit, strict: no answer is a failure).
+audit: install
+	bash .ci/audit

@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and tenants"
 
     def ready(self) -> None:
+        from corsheaders.signals import check_request_enabled
+
         from accounts import emails  # noqa: F401  (registers the email builders)
+        from accounts.cors import cors_request_allowed
+
+        check_request_enabled.connect(cors_request_allowed, dispatch_uid="alera-cors-origins")

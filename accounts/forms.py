@@ -49,6 +49,7 @@ class StudioSettingsForm(StudioForm):
             "handle",
             "timezone",
             "bio",
+            "gift_card_validity_months",
             "avatar_key",
             "contact_email",
             "location",
@@ -56,6 +57,7 @@ class StudioSettingsForm(StudioForm):
             "waitlist_auto_confirm",
         ]
         labels = {
+            "gift_card_validity_months": "Gift cards valid for (months)",
             "display_name": "Studio name",
             "avatar_key": "Avatar image key",
             "default_cancel_window_hours": "Default cancel window (hours)",

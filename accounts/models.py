@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -94,6 +94,15 @@ class Provider(models.Model):
     stripe_charges_enabled = models.BooleanField(default=False)
     stripe_details_submitted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How long a gift card sold from now on stays valid; empty: it never expires.
+    gift_card_validity_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Months a gift card sold from now on can be redeemed; empty = never expires. "
+        "US federal law (the CARD Act) requires at least 60 months, and some states forbid "
+        "expiry entirely.",
+    )
 
     class Meta:
         ordering = ["display_name"]

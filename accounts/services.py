@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.cors import cors_origins_invalidate
 from accounts.models import ApiKey, Membership, Provider, User
 from accounts.origins import normalize_origin
 
@@ -84,13 +85,17 @@ def api_key_mint(
         except IntegrityError:  # prefix collision: draw again
             secret = None
             continue
+        cors_origins_invalidate()  # browsers on its origins may call the API at once
         return MintedKey(api_key=api_key, plaintext=f"alr_{provider.handle}_{secret}")
     raise RuntimeError("Could not draw a unique key prefix.")
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
-    """Revoke at once: authentication reads the database on every request."""
+    """Revoke at once: authentication reads the database on every request, and the CORS
+    origin set is dropped so its origins stop getting CORS headers (unless another live key
+    still allows them)."""
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    cors_origins_invalidate()
     api_key.refresh_from_db(fields=["revoked_at"])
     return api_key
 
@@ -131,6 +136,7 @@ PROVIDER_SETTINGS_FIELDS = (
     "handle",
     "timezone",
     "bio",
+    "gift_card_validity_months",
     "avatar_key",
     "contact_email",
     "location",

@@ -278,6 +278,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# CORS (django-cors-headers) for partner sites that call the API from a browser: only /api/
+# paths, only origins some live API key allows (accounts/cors.py answers the library's
+# check_request_enabled signal from a cached set), no cookies, no secrets exposed. The
+# preflight is answered by the middleware itself, before rate limits and key checks.
+INSTALLED_APPS += ["corsheaders"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["x-alera-key", "x-customer-token", "content-type"]
+CORS_EXPOSE_HEADERS = ["retry-after"]
+CORS_PREFLIGHT_MAX_AGE = 600
+CORS_ORIGINS_CACHE_SECONDS = env.int("CORS_ORIGINS_CACHE_SECONDS", default=60)
+
 # Dashboard and admin logins: django-axes counts failures per (email, client IP) in the
 # database and answers 429 after AXES_FAILURE_LIMIT of them until the cool-off passes.
 # Per pair rather than per IP, so a studio's shared office IP (or a proxy address when

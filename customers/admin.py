@@ -23,6 +23,6 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ("email", "name", "phone", "public_id", "provider__handle")
     list_select_related = ("provider",)
     autocomplete_fields = ("provider",)
-    fields = ("provider", "public_id", "name", "email", "phone", "created_at")
-    readonly_fields = ("public_id", "created_at")
+    fields = ("provider", "public_id", "name", "email", "phone", "created_at", "tokens_valid_after")
+    readonly_fields = ("public_id", "created_at", "tokens_valid_after")
     date_hierarchy = "created_at"

@@ -21,6 +21,9 @@ class Client(models.Model):
     phone = models.CharField(max_length=20, blank=True, help_text="Digits only, E.164-like.")
     # Random per client and rotatable: the only secret in a calendar feed URL.
     calendar_secret = models.CharField(max_length=64, unique=True, default=new_calendar_secret)
+    # Signing out of the portal sets this: customer tokens signed at or before this second
+    # (signing timestamps are whole seconds) stop working. Cancel and tip links don't care.
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -31,6 +34,10 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def signed_out_since(self, issued_at) -> bool:
+        """True when a portal token issued at `issued_at` predates the client's sign-out."""
+        return self.tokens_valid_after is not None and issued_at <= self.tokens_valid_after
 
 
 class ReminderLog(models.Model):

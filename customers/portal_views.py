@@ -30,7 +30,7 @@ from customers.selectors import (
     client_for_token,
     gift_card_for_code,
 )
-from customers.services import client_rotate_calendar_secret, signin_link_send
+from customers.services import client_rotate_calendar_secret, client_sign_out, signin_link_send
 from customers.tokens import Purpose, token_peek_provider
 
 
@@ -55,8 +55,12 @@ def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.C
     provider_id = token_peek_provider(purpose, token) if token else None
     if provider_id:
         provider = Provider.objects.filter(public_id=provider_id).first()
-    expired = bool(error.hints.get("expired"))
-    context = {"provider": provider, "expired": expired, "message": error.message}
+    context = {
+        "provider": provider,
+        "expired": bool(error.hints.get("expired")),
+        "signed_out": bool(error.hints.get("signedOut")),
+        "message": error.message,
+    }
     return portal_render(request, "customers/link_problem.html", context, status=error.status_code)
 
 
@@ -123,11 +127,12 @@ def portal_rotate_calendar(request, token: str):
 
 @require_POST
 def portal_sign_out(request, token: str):
-    """Leave the page that carries the token; the signed-out page never shows it."""
+    """End every portal link of this customer, then leave the page that carries the token."""
     try:
         client = client_for_token(token=token)
     except ApiError:
         return HttpResponseRedirect(reverse("portal-signed-out"))
+    client_sign_out(client=client)
     return HttpResponseRedirect(
         reverse("portal-signed-out") + "?studio=" + quote(client.provider.handle)
     )

@@ -22,7 +22,8 @@ PAST_LIMIT = 50
 
 
 def client_for_token(*, token: str | None, provider: Provider | None = None) -> Client:
-    """The client a customer token names. 401 bad/expired, 403 other studio, 404 gone."""
+    """The client a customer token names. 401 bad/expired/signed out, 403 other studio,
+    404 gone."""
     try:
         data = token_read(Purpose.CUSTOMER, token or "")
     except TokenInvalid as exc:
@@ -37,6 +38,8 @@ def client_for_token(*, token: str | None, provider: Provider | None = None) -> 
     )
     if client is None:
         raise ApiError(404, "This customer no longer exists.")
+    if client.signed_out_since(data.issued_at):
+        raise ApiError(401, "You signed out, so this link no longer works.", signedOut=True)
     return client
 
 

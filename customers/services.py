@@ -104,6 +104,20 @@ def signin_link_send(*, provider: Provider, email: str, origin: str) -> None:
         email_queue("magic_link", client_id=client.pk, link=f"{origin.rstrip('/')}/me/{token}")
 
 
+def client_sign_out(*, client: Client, now: dt.datetime | None = None) -> Client:
+    """End every portal link the client holds (customer tokens), e.g. on a shared computer.
+
+    Tokens are not stored, so this sets a cut-off instead: a token signed at or before this
+    second is refused. Signing timestamps are whole seconds, hence the truncation; a new link
+    asked for in the same second as the sign-out is refused too. Cancel and tip links, and
+    the calendar feed (its own secret, rotated separately), keep working.
+    """
+    cutoff = (now or timezone.now()).replace(microsecond=0)
+    Client.objects.filter(pk=client.pk).update(tokens_valid_after=cutoff)
+    client.tokens_valid_after = cutoff
+    return client
+
+
 @transaction.atomic
 def client_rotate_calendar_secret(*, client: Client) -> Client:
     """Give the client a new feed URL; the old one stops working at once (e.g. it leaked)."""

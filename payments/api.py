@@ -7,6 +7,7 @@ from alera.api.auth import provider_for_handle
 from alera.api.errors import ApiError
 from alera.api.schema import errors
 from alera.api.views import RateLimitedAPIView, TenantAPIView
+from alera.api.wire import iso_ms
 from payments import serializers as s
 from payments.models import Payment
 from payments.services.gift_cards import (
@@ -129,6 +130,7 @@ def _redemption(result: Redemption) -> dict:
         "balanceCents": result.balance_cents,
         "balanceRemainingCents": result.balance_remaining_cents,
         "alreadyRedeemed": result.already_redeemed,
+        "expiresAt": iso_ms(result.expires_at),
     }
 
 

@@ -6,6 +6,7 @@ ledger row that explains them, and a CHECK constraint keeps them from going nega
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from alera.ids import PublicIdField
 
@@ -181,6 +182,10 @@ class GiftCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.balance_cents}c"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class GiftCardRedemption(models.Model):

@@ -79,6 +79,9 @@ class RedeemOutput(serializers.Serializer):
     alreadyRedeemed = serializers.BooleanField(
         help_text="True when a commit for this appointment was made before (idempotent retry)."
     )
+    expiresAt = serializers.DateTimeField(
+        allow_null=True, help_text="When the card stops being redeemable; null: never."
+    )
 
 
 class TipStartInput(serializers.Serializer):

@@ -25,8 +25,8 @@ from classes.services.common import (
 )
 from customers.emails import email_queue
 from customers.models import Client
+from customers.selectors import client_for_token
 from customers.services import client_upsert
-from customers.tokens import Purpose, TokenInvalid, token_read
 from payments.models import ClientPackage, PackageCreditEntry, Payment
 from payments.services.checkout import (
     checkout_expiry,
@@ -173,20 +173,19 @@ def hold_seat(
 
 
 def _pack_for(*, provider: Provider, pack: PackRedemption) -> ClientPackage:
-    """The customer's own pack named in the request: 401/403/404 as the contract says."""
+    """The customer's own pack named in the request: 401/403/404 as the contract says
+    (a token from before the customer signed out is a 401 like an expired one)."""
     try:
-        token = token_read(Purpose.CUSTOMER, pack.customer_token)
-    except TokenInvalid as exc:
-        raise ApiError(401, f"customerToken: {exc}") from exc
-    if token.provider_id != provider.public_id:
-        raise ApiError(403, "This customer token belongs to another studio.")
+        client = client_for_token(token=pack.customer_token, provider=provider)
+    except ApiError as exc:
+        if exc.status_code == 401:
+            raise ApiError(401, f"customerToken: {exc.message}", **exc.hints) from exc
+        if exc.status_code == 404:
+            raise ApiError(404, "No such class pack for this customer.") from exc
+        raise
     package = (
         ClientPackage.objects.select_related("client")
-        .filter(
-            provider=provider,
-            public_id=pack.client_package_id,
-            client__public_id=token.record_id,
-        )
+        .filter(provider=provider, public_id=pack.client_package_id, client=client)
         .first()
     )
     if package is None:

@@ -5,6 +5,7 @@ transaction as the `GiftCardRedemption` row that explains it, so
 `balance == initial - sum(redemptions)` and concurrent commits can never overdraw.
 """
 
+import calendar
 import datetime as dt
 import re
 import secrets
@@ -53,7 +54,11 @@ def gift_card_checkout_start(
     success_url: str,
     cancel_url: str,
 ) -> Payment:
-    """Open a Checkout for a gift card; the card itself only exists once paid."""
+    """Open a Checkout for a gift card; the card itself only exists once paid.
+
+    The studio's validity at this moment is frozen in the payment with the rest of what the
+    buyer is buying, so changing the setting later doesn't change a card already paid for.
+    """
     if not MIN_AMOUNT_CENTS <= amount_cents <= MAX_AMOUNT_CENTS:
         raise ApiError(400, "A gift card is between $10.00 and $5,000.00.")
     payment = payment_create(
@@ -70,16 +75,36 @@ def gift_card_checkout_start(
             "recipient_name": recipient_name.strip(),
             "recipient_email": recipient_email.strip().lower(),
             "gift_message": gift_message.strip(),
+            "validity_months": provider.gift_card_validity_months,
         },
     )
     return payment_open_checkout(payment=payment)
 
 
+def add_months(moment: dt.datetime, months: int, tz: dt.tzinfo) -> dt.datetime:
+    """The same local wall-clock time `months` calendar months later (Jan 31 + 1 → Feb 28/29)."""
+    local = moment.astimezone(tz)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(dt.UTC)
+
+
+def gift_card_expiry(payment: Payment) -> dt.datetime | None:
+    """When a card bought by `payment` expires: its frozen validity (payments opened before
+    the setting existed use the studio's current one) counted from payment; None = never."""
+    months = payment.details.get("validity_months", payment.provider.gift_card_validity_months)
+    if not months:
+        return None
+    return add_months(payment.paid_at or timezone.now(), int(months), payment.provider.tz)
+
+
 def gift_card_on_paid(payment: Payment) -> None:
-    """Create the paid card once, with a fresh unique code, and email it."""
+    """Create the paid card once, with a fresh unique code and its expiry, and email it."""
     if GiftCard.objects.filter(payment=payment).exists():
         return
     details = payment.details
+    expires_at = gift_card_expiry(payment)
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -94,6 +119,7 @@ def gift_card_on_paid(payment: Payment) -> None:
                     recipient_name=details.get("recipient_name", "")[:120],
                     recipient_email=details.get("recipient_email", ""),
                     gift_message=details.get("gift_message", "")[:500],
+                    expires_at=expires_at,
                     payment=payment,
                 )
             break
@@ -119,11 +145,17 @@ class Redemption:
     balance_cents: int
     balance_remaining_cents: int
     already_redeemed: bool = False
+    expires_at: dt.datetime | None = None
 
 
 def _usable(card: GiftCard, now: dt.datetime) -> None:
     if card.expires_at is not None and card.expires_at <= now:
-        raise ApiError(400, "This gift card has expired.")
+        local = card.expires_at.astimezone(card.provider.tz)
+        raise ApiError(
+            400,
+            f"This gift card expired on {local:%B} {local.day}, {local.year}; "
+            "it can no longer be redeemed.",
+        )
     if card.balance_cents <= 0:
         raise ApiError(400, "This gift card has no balance left.")
 
@@ -133,6 +165,7 @@ def _card(provider: Provider, code: str, *, lock: bool) -> GiftCard:
     card = qs.filter(provider=provider, code=gift_card_code_normalize(code)).first()
     if card is None:
         raise ApiError(404, "No gift card with that code.")
+    card.provider = provider  # the caller's row: no extra query for its time zone
     return card
 
 
@@ -149,7 +182,9 @@ def gift_card_preview(*, provider: Provider, code: str, requested_cents: int) ->
     card = _card(provider, code, lock=False)
     _usable(card, timezone.now())
     debit = min(requested_cents, card.balance_cents)
-    return Redemption(debit, card.balance_cents, card.balance_cents - debit)
+    return Redemption(
+        debit, card.balance_cents, card.balance_cents - debit, expires_at=card.expires_at
+    )
 
 
 @transaction.atomic
@@ -169,7 +204,13 @@ def gift_card_redeem(
     earlier = GiftCardRedemption.objects.filter(gift_card=card, appointment=appointment).first()
     if earlier is not None:
         before = earlier.balance_after_cents + earlier.amount_cents
-        return Redemption(earlier.amount_cents, before, earlier.balance_after_cents, True)
+        return Redemption(
+            earlier.amount_cents,
+            before,
+            earlier.balance_after_cents,
+            True,
+            expires_at=card.expires_at,
+        )
     _usable(card, timezone.now())
     debit = min(requested_cents, card.balance_cents)
     updated = GiftCard.objects.filter(pk=card.pk, balance_cents__gte=debit).update(
@@ -181,7 +222,7 @@ def gift_card_redeem(
     GiftCardRedemption.objects.create(
         gift_card=card, appointment=appointment, amount_cents=debit, balance_after_cents=after
     )
-    return Redemption(debit, card.balance_cents, after)
+    return Redemption(debit, card.balance_cents, after, expires_at=card.expires_at)
 
 
 def _check_amount(requested_cents: int) -> None:

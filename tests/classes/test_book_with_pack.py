@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from classes.models import Enrollment
+from customers.services import client_sign_out
 from customers.tokens import Purpose, token_make
 from tests import factories
 
@@ -114,5 +115,20 @@ def test_pack_booking_on_a_full_class_gives_409_and_keeps_the_credit(book, paid_
     )
     assert response.status_code == 409
     assert response.json()["waitlistAvailable"] is True
+    package.refresh_from_db()
+    assert package.sessions_remaining == 2
+
+
+def test_a_customer_token_from_before_sign_out_gives_401_and_keeps_the_credit(
+    book, paid_class, package
+):
+    token = customer_token(package)
+    client_sign_out(client=package.client)
+
+    response = book(paid_class, useClientPackageId=package.public_id, customerToken=token)
+
+    assert response.status_code == 401
+    assert response.json()["signedOut"] is True
+    assert not Enrollment.objects.exists()
     package.refresh_from_db()
     assert package.sessions_remaining == 2

@@ -44,6 +44,7 @@ def test_preview_is_the_default_and_never_writes(post, provider, card):
         "balanceCents": 10000,
         "balanceRemainingCents": 8000,
         "alreadyRedeemed": False,
+        "expiresAt": None,
     }
     card.refresh_from_db()
     assert card.balance_cents == 10000
