@@ -48,6 +48,6 @@ bench: install
 fuzz: install
 	bash bench/fuzz.sh
 
-# Known vulnerabilities in the requirements (pip-audit, strict: no answer is a failure).
+# Known vulnerabilities in the requirements (pip-audit; AUDIT_STRICT=1: no answer is a failure).
 audit: install
 	bash .ci/audit
