@@ -204,6 +204,11 @@ def main() -> None:
     parser.add_argument("--sessions-per-provider", type=int, default=100)
     parser.add_argument("--enrollments-per-session", type=int, default=10)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--small-only",
+        action="store_true",
+        help="measure the nearly empty database only (quick check while tuning; no results file)",
+    )
     args = parser.parse_args()
 
     env = bench_env("alera_bench")
@@ -222,6 +227,9 @@ def main() -> None:
     baseline = small[0]
     rows_small = table(small, baseline)
     show("Nearly empty database", rows_small)
+    if args.small_only:
+        print("worker RSS (MB):", [round(x) for x in rss])
+        return
 
     print(
         f"\nseeding {args.providers} studios x {args.sessions_per_provider} sessions x "
