@@ -47,8 +47,9 @@ def phone_normalize(raw: str, *, region: str = "US") -> str:
 
 
 _CLIENT_INSERT_SQL = """
-INSERT INTO {table} (public_id, provider_id, name, email, phone, calendar_secret, created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s)
+INSERT INTO {table}
+  (public_id, provider_id, name, email, phone, calendar_secret, created_at, tokens_valid_after)
+VALUES (%s, %s, %s, %s, %s, %s, %s, NULL)
 ON CONFLICT (provider_id, email) DO NOTHING
 RETURNING *
 """
