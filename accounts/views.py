@@ -1,10 +1,13 @@
 """Dashboard pages of the accounts app: sign-up, studios, settings, API keys and the team."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import (
@@ -28,7 +31,11 @@ from accounts.services import (
     user_signup,
 )
 
-MINTED_KEY = "dashboard_minted_key"  # session key: a new key's plaintext until its one display
+# A new key's plaintext rides in a signed, short-lived, HttpOnly cookie from the mint POST to
+# the one GET that shows it: it never rests in our database, not even in the session table.
+MINTED_COOKIE = "alera_minted_key"
+MINTED_SALT = "accounts.minted-key"
+MINTED_MAX_AGE = 300
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,8 +134,9 @@ def settings_page(request):
 def keys(request):
     """List keys and mint one: POST → redirect → GET, so reloading the page can't mint twice.
 
-    The plaintext waits in the server-side session for exactly one display (the next GET
-    pops it); it is never written to our tables and a reload shows it no more.
+    The plaintext is handed to the next GET in a signed cookie that page deletes, so it is
+    shown exactly once and is never stored on our side (the contract: "never stored in
+    plaintext"); a reload shows it no more.
     """
     form = ApiKeyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -141,26 +149,53 @@ def keys(request):
         except ValidationError as exc:
             form_fail(form, exc)
         else:
-            request.session[MINTED_KEY] = {
-                "provider": request.provider.public_id,
-                "prefix": minted.api_key.prefix,
-                "plaintext": minted.plaintext,
-            }
             messages.success(request, f"Key “{minted.api_key.name}” created.")
-            return redirect("dash-keys")
-    minted = _pop_minted_key(request) if request.method == "GET" else None
+            response = redirect("dash-keys")
+            _hand_over_minted_key(response, request, minted)
+            return response
+    minted = _take_minted_key(request) if request.method == "GET" else None
     api_keys = ApiKey.objects.filter(provider=request.provider).select_related("provider")
     response = dash_render(
         request, "dashboard/keys.html", {"form": form, "minted": minted, "api_keys": api_keys}
     )
     response["Cache-Control"] = "no-store"
+    if MINTED_COOKIE in request.COOKIES:
+        response.delete_cookie(MINTED_COOKIE, path=reverse("dash-keys"), samesite="Strict")
     return response
 
 
-def _pop_minted_key(request) -> MintedKey | None:
-    """The key minted just before this GET, once; only in the studio it was minted for."""
-    pending = request.session.pop(MINTED_KEY, None)
-    if not pending or pending.get("provider") != request.provider.public_id:
+def _hand_over_minted_key(response, request, minted: MintedKey) -> None:
+    value = signing.dumps(
+        {
+            "provider": request.provider.public_id,
+            "user": request.user.pk,
+            "prefix": minted.api_key.prefix,
+            "plaintext": minted.plaintext,
+        },
+        salt=MINTED_SALT,
+    )
+    response.set_cookie(
+        MINTED_COOKIE,
+        value,
+        max_age=MINTED_MAX_AGE,
+        path=reverse("dash-keys"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def _take_minted_key(request) -> MintedKey | None:
+    """The key minted just before this GET, once; only for its studio and its owner."""
+    try:
+        pending = signing.loads(
+            request.COOKIES.get(MINTED_COOKIE, ""), salt=MINTED_SALT, max_age=MINTED_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    if pending.get("provider") != request.provider.public_id:
+        return None
+    if pending.get("user") != request.user.pk:
         return None
     api_key = ApiKey.objects.filter(
         provider=request.provider, prefix=pending.get("prefix", ""), revoked_at__isnull=True

@@ -62,7 +62,7 @@ def manage(env: dict, *args: str) -> str:
 
 
 class Server:
-    def __init__(self, env: dict, workers: int) -> None:
+    def __init__(self, env: dict, workers: int, threads: int) -> None:
         self.proc = subprocess.Popen(
             [
                 str(Path(PY).parent / "gunicorn"),
@@ -74,7 +74,7 @@ class Server:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "4",
+                str(threads),
                 "--log-level",
                 "warning",
             ],
@@ -200,10 +200,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument("--providers", type=int, default=1000)
     parser.add_argument("--sessions-per-provider", type=int, default=100)
     parser.add_argument("--enrollments-per-session", type=int, default=10)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--small-only",
+        action="store_true",
+        help="measure the nearly empty database only (quick check while tuning; no results file)",
+    )
     args = parser.parse_args()
 
     env = bench_env("alera_bench")
@@ -213,7 +219,7 @@ def main() -> None:
     info = json.loads((ROOT / ".local" / "bench.json").read_text())
     queries_small = json.loads(manage(env, "bench_queries"))
 
-    server = Server(env, args.workers)
+    server = Server(env, args.workers, args.threads)
     try:
         small = measure(info, seconds=args.seconds, concurrency=args.concurrency)
         rss = server.worker_rss_mb()
@@ -222,6 +228,9 @@ def main() -> None:
     baseline = small[0]
     rows_small = table(small, baseline)
     show("Nearly empty database", rows_small)
+    if args.small_only:
+        print("worker RSS (MB):", [round(x) for x in rss])
+        return
 
     print(
         f"\nseeding {args.providers} studios x {args.sessions_per_provider} sessions x "
@@ -246,7 +255,7 @@ def main() -> None:
     )
     info = json.loads((ROOT / ".local" / "bench.json").read_text())
     queries_large = json.loads(manage(env, "bench_queries"))
-    server = Server(env, args.workers)
+    server = Server(env, args.workers, args.threads)
     try:
         large = measure(
             info, seconds=args.seconds, concurrency=args.concurrency, only={"GET /api/classes ("}
@@ -279,7 +288,7 @@ def main() -> None:
             "seconds": args.seconds,
             "concurrency": args.concurrency,
             "workers": args.workers,
-            "worker_class": "gthreadx4",
+            "worker_class": f"gthread x{args.threads}",
         },
         "small": rows_small,
         "large": rows_large,

@@ -128,15 +128,15 @@ class BookView(TenantAPIView):
                 client_package_id=body["useClientPackageId"],
                 customer_token=body.get("customerToken") or "",
             )
-        session = _session_for(request, class_id)
         enrollment = enrollment_book(
-            session=session,
+            provider=request.provider,
+            class_id=class_id,
             customer=Customer(name=body["name"], email=body["email"], phone=body["phone"]),
             success_url=success_url,
             cancel_url=cancel_url,
             pack=pack,
         )
-        payment = enrollment.payment
+        payment, session = enrollment.payment, enrollment.class_session
         return Response(
             {
                 "enrollmentId": enrollment.public_id,

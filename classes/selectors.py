@@ -2,7 +2,9 @@
 query whatever N is."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -33,14 +35,80 @@ def seat_counts(queryset: QuerySet[ClassSession], *, now: dt.datetime) -> QueryS
     ).annotate(seats_left=Greatest(F("capacity") - F("enrolled_count") - F("held_count"), Value(0)))
 
 
+def _takes_a_seat(now: dt.datetime) -> Q:
+    return Q(status__in=Enrollment.SEAT_TAKING) | Q(
+        status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now
+    )
+
+
 def seats_left(*, session: ClassSession, now: dt.datetime | None = None) -> int:
     """Seats that can really be booked now (call under the session's row lock to decide)."""
     now = now or timezone.now()
-    taken = Enrollment.objects.filter(class_session=session).filter(
-        Q(status__in=Enrollment.SEAT_TAKING)
-        | Q(status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now)
-    )
+    taken = Enrollment.objects.filter(class_session=session).filter(_takes_a_seat(now))
     return max(0, session.capacity - taken.count())
+
+
+@dataclass(frozen=True)
+class BookingState:
+    """What one customer's seat decision on one class depends on."""
+
+    seats_left: int
+    booked: bool  # a confirmed seat, or a hold whose Checkout can still be paid
+    stale_hold: bool  # a hold whose Checkout expired but the sweep has not released yet
+    waiting: bool  # an active waitlist entry
+
+
+_BOOKING_STATE_SQL = """
+SELECT
+  (SELECT COUNT(*) FROM {enrollment} e
+    WHERE e.class_session_id = %(session)s
+      AND (e.status IN ({seat_taking})
+           OR (e.status = %(pending)s AND e.hold_expires_at > %(now)s))) AS taken,
+  EXISTS(SELECT 1 FROM {enrollment} e
+    WHERE e.class_session_id = %(session)s AND e.client_id = %(client)s
+      AND (e.status = %(confirmed)s
+           OR (e.status = %(pending)s
+               AND (e.hold_expires_at IS NULL OR e.hold_expires_at > %(now)s)))) AS booked,
+  EXISTS(SELECT 1 FROM {enrollment} e
+    WHERE e.class_session_id = %(session)s AND e.client_id = %(client)s
+      AND e.status = %(pending)s AND e.hold_expires_at <= %(now)s) AS stale_hold,
+  EXISTS(SELECT 1 FROM {waitlist} w
+    WHERE w.class_session_id = %(session)s AND w.client_id = %(client)s
+      AND w.promoted_at IS NULL AND w.cancelled_at IS NULL) AS waiting
+"""
+
+
+def booking_state(*, session: ClassSession, client_id: int, now: dt.datetime) -> BookingState:
+    """Seats left and the customer's own standing on the class, in one query.
+
+    Call under the session's row lock: the statement starts after the lock is granted, so it
+    sees every booking committed before (READ COMMITTED). It is the booking hot path, run while
+    the class is locked, so it is one hand-written statement: the same question asked through
+    the ORM (a count and three EXISTS subqueries) cost ~7 ms of CPU to build on every booking.
+    `seats_left()` and `seat_counts()` state the same seat rule; tests hold them together.
+    """
+    sql = _BOOKING_STATE_SQL.format(
+        enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
+        waitlist=connection.ops.quote_name(WaitlistEntry._meta.db_table),
+        seat_taking=", ".join(f"%(seat{i})s" for i in range(len(Enrollment.SEAT_TAKING))),
+    )
+    params = {
+        "session": session.pk,
+        "client": client_id,
+        **{f"seat{i}": str(status) for i, status in enumerate(Enrollment.SEAT_TAKING)},
+        "pending": str(Enrollment.Status.PENDING_PAYMENT),
+        "confirmed": str(Enrollment.Status.CONFIRMED),
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken, booked, stale_hold, waiting = cursor.fetchone()
+    return BookingState(
+        seats_left=max(0, session.capacity - taken),
+        booked=bool(booked),
+        stale_hold=bool(stale_hold),
+        waiting=bool(waiting),
+    )
 
 
 def local_day_bounds(

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from alera.api.fields import PlainTextField
 from alera.api.wire import iso_ms
 from customers.services import phone_normalize
 
@@ -21,7 +22,7 @@ class ClassListQuery(serializers.Serializer):
 
 
 class CustomerInput(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = PlainTextField(max_length=120)
     email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(max_length=40)
 
@@ -41,8 +42,8 @@ class BookInput(CustomerInput):
 
 class CancelInput(serializers.Serializer):
     cancelToken = serializers.CharField(max_length=1000)
-    cancelReason = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
+    cancelReason = PlainTextField(
+        multiline=True, max_length=500, required=False, allow_blank=True, default=""
     )
 
 

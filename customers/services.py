@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Provider
@@ -46,23 +46,43 @@ def phone_normalize(raw: str, *, region: str = "US") -> str:
     return digits[:20]
 
 
-@transaction.atomic
+_CLIENT_INSERT_SQL = """
+INSERT INTO {table}
+  (public_id, provider_id, name, email, phone, calendar_secret, created_at, tokens_valid_after)
+VALUES (%s, %s, %s, %s, %s, %s, %s, NULL)
+ON CONFLICT (provider_id, email) DO NOTHING
+RETURNING *
+"""
+
+
 def client_upsert(*, provider: Provider, name: str, email: str, phone: str = "") -> Client:
     """The studio's client with this email (created or refreshed with the latest details).
 
-    Email is the identity (lower-cased); a concurrent first booking by the same person
-    meets the unique constraint and reads the row the other request created.
+    Email is the identity (lower-cased). The insert comes first, as one
+    `INSERT … ON CONFLICT DO NOTHING` that returns the new row: a first-time customer (every
+    booking of a new customer runs this under the class lock) costs one statement and no
+    savepoint, and a concurrent first booking by the same person can never fail on the unique
+    constraint; it reads the row the other request created.
     """
     email = email.strip().lower()
     name = name.strip()[:120]
     phone = phone_normalize(phone) if phone else ""
-    client = Client.objects.filter(provider=provider, email=email).first()
-    if client is None:
-        try:
-            with transaction.atomic():
-                return Client.objects.create(provider=provider, email=email, name=name, phone=phone)
-        except IntegrityError:
-            client = Client.objects.get(provider=provider, email=email)
+    fresh = Client(provider=provider, name=name, email=email, phone=phone)
+    sql = _CLIENT_INSERT_SQL.format(table=connection.ops.quote_name(Client._meta.db_table))
+    params = [
+        fresh.public_id,
+        provider.pk,
+        name,
+        email,
+        phone,
+        fresh.calendar_secret,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    created = next(iter(Client.objects.raw(sql, params)), None)
+    if created is not None:
+        created.provider = provider
+        return created
+    client = Client.objects.get(provider=provider, email=email)
     changed = []
     if name and client.name != name:
         client.name = name

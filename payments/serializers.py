@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.origins import origin_of_url
+from alera.api.fields import PlainTextField
 from payments.services.gift_cards import MAX_AMOUNT_CENTS, MIN_AMOUNT_CENTS
 from payments.services.tips import MAX_TIP_CENTS, MIN_TIP_CENTS
 
@@ -32,7 +33,7 @@ class RedirectUrlsMixin(serializers.Serializer):
 class PackageStartInput(RedirectUrlsMixin):
     packageTypeId = serializers.CharField(max_length=32)
     handle = serializers.CharField(max_length=50)
-    name = serializers.CharField(max_length=120)
+    name = PlainTextField(max_length=120)
     email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
@@ -43,12 +44,12 @@ class PackageStartInput(RedirectUrlsMixin):
 class GiftCardStartInput(RedirectUrlsMixin):
     handle = serializers.CharField(max_length=50)
     amountCents = serializers.IntegerField(min_value=MIN_AMOUNT_CENTS, max_value=MAX_AMOUNT_CENTS)
-    purchaserName = serializers.CharField(max_length=120)
+    purchaserName = PlainTextField(max_length=120)
     purchaserEmail = serializers.EmailField(max_length=254)
-    recipientName = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    recipientName = PlainTextField(required=False, allow_blank=True, max_length=120)
     recipientEmail = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    giftMessage = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, trim_whitespace=True
+    giftMessage = PlainTextField(
+        multiline=True, required=False, allow_blank=True, max_length=500, trim_whitespace=True
     )
 
 

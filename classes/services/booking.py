@@ -1,8 +1,9 @@
 """Booking a seat: free and pack bookings confirm at once, paid ones hold a seat for Checkout.
 
-Locking discipline: the ClassSession row is locked (`select_for_update`) before seats are
-counted, so on PostgreSQL N concurrent bookers for K seats give exactly K winners. Stripe is
-only called after that transaction has committed.
+Locking discipline: the ClassSession row (and only that row: `of=("self",)`) is locked before
+seats are counted, so on PostgreSQL N concurrent bookers for K seats give exactly K winners,
+while bookings on other classes of the same studio run in parallel. Stripe is only called
+after that transaction has committed.
 """
 
 import datetime as dt
@@ -13,16 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
-from classes.errors import ClassFull
+from alera.api.errors import ApiError, not_found
+from classes.errors import AlreadyBooked, ClassFull
 from classes.models import ClassSession, Enrollment
-from classes.selectors import seats_left, waitlist_active
-from classes.services.common import (
-    ensure_bookable,
-    ensure_not_booked,
-    release_stale_hold,
-    session_lock,
-)
+from classes.selectors import booking_state, waitlist_active
+from classes.services.common import ensure_bookable, release_stale_hold
 from customers.emails import email_queue
 from customers.models import Client
 from customers.selectors import client_for_token
@@ -51,27 +47,26 @@ class PackRedemption:
 
 def enrollment_book(
     *,
-    session: ClassSession,
+    provider: Provider,
+    class_id: str,
     customer: Customer,
     success_url: str,
     cancel_url: str,
     pack: PackRedemption | None = None,
 ) -> Enrollment:
-    """Book one seat for `customer`; returns the enrollment (with `payment` for a paid one).
+    """Book one seat on `provider`'s class `class_id` for `customer`.
 
     Free or pack-paid → Confirmed. Paid → PendingPayment holding the seat until the Checkout
     expires, then the Checkout is opened; if Stripe fails the hold is released and
-    PaymentFailed (502) propagates.
+    PaymentFailed (502) propagates. Errors come in the contract's order: 404 unknown class,
+    410 cancelled or started, pack token/ownership (401/403/404), 412 no Stripe Connect,
+    409 already booked or full. The returned enrollment carries its `class_session`.
     """
-    provider = session.provider
-    ensure_bookable(session=session)  # 410 before 412; decided again under the lock
-    package = _pack_for(provider=provider, pack=pack) if pack else None
-    if session.price_cents and package is None:
-        require_payments_enabled(provider)
     enrollment = _reserve(
-        session_id=session.pk,
+        provider=provider,
+        class_id=class_id,
         customer=customer,
-        package=package,
+        pack=pack,
         success_url=success_url,
         cancel_url=cancel_url,
     )
@@ -85,27 +80,40 @@ def enrollment_book(
 @transaction.atomic
 def _reserve(
     *,
-    session_id: int,
+    provider: Provider,
+    class_id: str,
     customer: Customer,
-    package: ClientPackage | None,
+    pack: PackRedemption | None,
     success_url: str,
     cancel_url: str,
 ) -> Enrollment:
+    # Everything between the lock and COMMIT serialises the bookings of this class, so the
+    # locked section is kept to: lock, client, one state query, insert.
     now = timezone.now()
-    session = session_lock(session_id=session_id)
+    session = (
+        ClassSession.objects.select_for_update(of=("self",))
+        .filter(provider=provider, public_id=class_id)
+        .first()
+    )
+    if session is None:
+        raise not_found("No such class.")
+    session.provider = provider
     ensure_bookable(session=session, now=now)
+    package = _pack_for(provider=provider, pack=pack) if pack else None
+    if session.price_cents and package is None:
+        require_payments_enabled(provider)
     if package is not None:
         client = package.client
     else:
         client = client_upsert(
-            provider=session.provider,
-            name=customer.name,
-            email=customer.email,
-            phone=customer.phone,
+            provider=provider, name=customer.name, email=customer.email, phone=customer.phone
         )
-    release_stale_hold(session=session, client=client, now=now)
-    ensure_not_booked(session=session, client=client)
-    if seats_left(session=session, now=now) <= 0:
+    state = booking_state(session=session, client_id=client.pk, now=now)
+    if state.stale_hold:
+        release_stale_hold(session=session, client=client, now=now)
+    if state.booked:
+        raise AlreadyBooked()
+    if state.seats_left <= 0:
         raise ClassFull()
     if not session.price_cents:
         enrollment = confirm_free(session=session, client=client, now=now)
@@ -119,10 +127,10 @@ def _reserve(
             cancel_url=cancel_url,
             now=now,
         )
-    # Someone who was waiting and then booked directly is no longer waiting.
-    waitlist_active(session=session).filter(client=client).update(
-        promoted_at=now, enrollment=enrollment
-    )
+    if state.waiting:  # someone who was waiting and then booked directly is no longer waiting
+        waitlist_active(session=session).filter(client=client).update(
+            promoted_at=now, enrollment=enrollment
+        )
     return enrollment
 
 

@@ -13,9 +13,13 @@ from customers.tokens import Purpose, token_make
 
 
 def session_lock(*, session_id: int) -> ClassSession:
-    """Lock the session row: every seat decision on one class is serialised by this lock."""
+    """Lock the session row: every seat decision on one class is serialised by this lock.
+
+    Only the session row: locking the joined provider too would serialise every booking of
+    the studio, across all its classes.
+    """
     return (
-        ClassSession.objects.select_for_update()
+        ClassSession.objects.select_for_update(of=("self",))
         .select_related("provider", "service")
         .get(pk=session_id)
     )

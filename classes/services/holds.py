@@ -30,7 +30,11 @@ def _locked_enrollment(payment: Payment) -> Enrollment | None:
     if row is None:
         return None
     session_lock(session_id=row["class_session_id"])
-    return Enrollment.objects.select_for_update().select_related("class_session").get(pk=row["pk"])
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("class_session")
+        .get(pk=row["pk"])
+    )
 
 
 def enrollment_on_paid(payment: Payment) -> None:

@@ -166,7 +166,11 @@ def class_session_update(
     Raising it opens seats: under the auto policy the waitlist is promoted into them after
     commit; under the manual one nobody is emailed (the owner is the one who raised it).
     """
-    locked = ClassSession.objects.select_for_update().select_related("provider").get(pk=session.pk)
+    locked = (
+        ClassSession.objects.select_for_update(of=("self",))
+        .select_related("provider")
+        .get(pk=session.pk)
+    )
     old_capacity = locked.capacity
     if locked.status != ClassSession.Status.SCHEDULED:
         raise ValidationError(f"A {locked.status.lower()} session can't be edited.")

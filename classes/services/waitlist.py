@@ -184,7 +184,11 @@ def _promote(*, entry_id: int) -> Enrollment:
     now = timezone.now()
     row = WaitlistEntry.objects.filter(pk=entry_id).values("class_session_id").get()
     session = session_lock(session_id=row["class_session_id"])
-    entry = WaitlistEntry.objects.select_for_update().select_related("client").get(pk=entry_id)
+    entry = (
+        WaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=entry_id)
+    )
     if entry.promoted_at or entry.cancelled_at:
         raise EntryNotWaiting()
     ensure_bookable(session=session, now=now)

@@ -29,7 +29,7 @@ pytestmark = [
 ]
 
 
-def run_concurrently(count: int, work) -> list:
+def run_concurrently(count: int, work, timeout: float = 120) -> list:
     """Start `count` threads at once, each calling work(i) on its own connection."""
     barrier = threading.Barrier(count)
     results: list = [None] * count
@@ -47,22 +47,24 @@ def run_concurrently(count: int, work) -> list:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=timeout)
     return results
+
+
+def _slowed(real):
+    def slow(**kwargs):
+        answer = real(**kwargs)
+        time.sleep(0.02)
+        return answer
+
+    return slow
 
 
 @pytest.fixture(autouse=True)
 def _slow_seat_count(monkeypatch):
     """Widen the gap between counting seats and taking one, so a missing lock shows."""
-    real = booking.seats_left
-
-    def slow(**kwargs):
-        free = real(**kwargs)
-        time.sleep(0.02)
-        return free
-
-    monkeypatch.setattr(booking, "seats_left", slow)
-    monkeypatch.setattr(waitlist, "seats_left", slow)  # the promotion's seat check
+    monkeypatch.setattr(booking, "booking_state", _slowed(booking.booking_state))
+    monkeypatch.setattr(waitlist, "seats_left", _slowed(waitlist.seats_left))  # promotion
 
 
 @pytest.fixture
@@ -168,3 +170,35 @@ def test_concurrent_auto_fills_never_promote_past_capacity(provider):
     promoted = WaitlistEntry.objects.filter(promoted_at__isnull=False).order_by("position")
     assert [e.pk for e in promoted] == [e.pk for e in entries[:3]]  # queue order kept
     assert all(e.enrollment.client_id == e.client_id for e in promoted)
+
+
+def test_a_booking_locks_only_its_class_not_the_studio(provider, post, monkeypatch):
+    """Bookings on different classes of one studio never wait for each other's locks."""
+    held, other = (
+        factories.ClassSessionFactory(provider=provider, price_cents=0) for _ in range(2)
+    )
+    inside, release = threading.Event(), threading.Event()
+    real = booking.booking_state
+
+    def stall_on_held(**kwargs):
+        if kwargs["session"].pk == held.pk:  # a booking of `held` sits inside its lock
+            inside.set()
+            release.wait(timeout=30)
+        return real(**kwargs)
+
+    monkeypatch.setattr(booking, "booking_state", stall_on_held)
+
+    def book(session, email):
+        body = {"name": "Someone", "email": email, "phone": "5125550100"}
+        return post(f"/api/classes/{session.public_id}/book", body)
+
+    holder = threading.Thread(target=lambda: run_concurrently(1, lambda i: book(held, "a@x.io")))
+    holder.start()
+    try:
+        assert inside.wait(timeout=10)
+        outcome = run_concurrently(1, lambda i: book(other, "b@x.io"), timeout=5)
+        assert outcome[0] is not None, "booking another class waited for the first one's lock"
+        assert outcome[0][0] == 200
+    finally:
+        release.set()
+        holder.join(timeout=30)

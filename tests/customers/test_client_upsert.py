@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from customers.models import Client
-from customers.services import client_upsert, phone_normalize
+from customers.services import _CLIENT_INSERT_SQL, client_upsert, phone_normalize
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +39,22 @@ def test_upsert_is_unique_per_studio_by_lower_cased_email(provider):
     again.refresh_from_db()
     assert (again.name, again.phone, again.email) == ("Jane D", "15125550100", "jane@x.com")
     assert Client.objects.count() == 2
+
+
+def test_the_raw_insert_names_every_column_of_client():
+    """client_upsert's hand-written INSERT must grow with the model: a new column fails here."""
+
+    columns = {f.column for f in Client._meta.concrete_fields if not f.primary_key}
+    listed = _CLIENT_INSERT_SQL.split("(", 1)[1].split(")", 1)[0]
+    assert {c.strip() for c in listed.split(",")} == columns
+
+
+def test_a_new_client_is_returned_complete_from_the_insert(provider):
+    client = client_upsert(provider=provider, name="New", email="new@x.com", phone="5125550100")
+    stored = Client.objects.get(pk=client.pk)
+    assert (client.public_id, client.calendar_secret, client.created_at) == (
+        stored.public_id,
+        stored.calendar_secret,
+        stored.created_at,
+    )
+    assert client.provider == provider

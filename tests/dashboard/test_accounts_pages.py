@@ -250,6 +250,41 @@ def test_reload_after_mint_does_not_mint_again(owner_client, studio):
     assert ApiKey.objects.filter(provider=studio.provider, name="Website").count() == 1
 
 
+def test_a_minted_key_never_rests_in_the_database_not_even_in_the_session(owner_client, studio):
+    from django.contrib.sessions.models import Session
+
+    response = _mint(owner_client)
+    cookie = response.cookies["alera_minted_key"]
+    assert (cookie["httponly"], cookie["samesite"], cookie["path"]) == (
+        True,
+        "Strict",
+        "/dashboard/keys/",
+    )
+    assert 0 < int(cookie["max-age"]) <= 300
+    plaintext = _shown_key(owner_client.get("/dashboard/keys/").content.decode())
+    secret = plaintext.split("_", 2)[2]
+    assert all(secret not in s.session_data for s in Session.objects.all())
+    assert all(secret not in str(s.get_decoded()) for s in Session.objects.all())
+    assert owner_client.cookies["alera_minted_key"].value == ""  # the page deleted it
+
+
+def test_a_minted_key_cookie_is_not_shown_to_another_user(owner_client, studio):
+    response = _mint(owner_client)
+    other_owner = factories.MembershipFactory(
+        provider=studio.provider, role=Membership.Role.OWNER
+    ).user
+    browser = logged_in(other_owner)
+    browser.cookies["alera_minted_key"] = response.cookies["alera_minted_key"].value
+    assert _shown_key(browser.get("/dashboard/keys/").content.decode()) is None
+
+
+def test_a_forged_minted_key_cookie_shows_nothing(owner_client, studio):
+    owner_client.cookies["alera_minted_key"] = "alr_sculpt-co_forged"
+    page = owner_client.get("/dashboard/keys/")
+    assert page.status_code == 200
+    assert _shown_key(page.content.decode()) is None
+
+
 def test_a_minted_key_is_not_shown_after_switching_studio(studio, other_studio):
     factories.MembershipFactory(
         user=studio.owner, provider=other_studio.provider, role=Membership.Role.OWNER
