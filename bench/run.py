@@ -215,6 +215,7 @@ def main() -> None:
     env = bench_env("alera_bench")
     recreate_database("alera_bench")
     manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")  # served by whitenoise, as in production
     manage(env, "bench_seed")
     info = json.loads((ROOT / ".local" / "bench.json").read_text())
     queries_small = json.loads(manage(env, "bench_queries"))

@@ -2,8 +2,9 @@
 
 Locking discipline: the ClassSession row (and only that row: `of=("self",)`) is locked before
 seats are counted, so on PostgreSQL N concurrent bookers for K seats give exactly K winners,
-while bookings on other classes of the same studio run in parallel. Stripe is only called
-after that transaction has committed.
+while bookings on other classes of the same studio run in parallel. Lock order is the
+client's row (its upsert) before the class row, here and in `waitlist_join`, so two requests
+of one customer can never deadlock. Stripe is only called after that transaction has committed.
 """
 
 import datetime as dt
@@ -88,8 +89,18 @@ def _reserve(
     cancel_url: str,
 ) -> Enrollment:
     # Everything between the lock and COMMIT serialises the bookings of this class, so the
-    # locked section is kept to: lock, client, one state query, insert.
+    # locked section is kept to: lock, one state query, insert. A card or free booking's client
+    # is upserted before the lock (a 404 or 410 below rolls the upsert back with the rest); a
+    # pack booking's client comes from the pack, checked after the class so the contract's
+    # error order holds.
     now = timezone.now()
+    client = (
+        None
+        if pack
+        else client_upsert(
+            provider=provider, name=customer.name, email=customer.email, phone=customer.phone
+        )
+    )
     session = (
         ClassSession.objects.select_for_update(of=("self",))
         .filter(provider=provider, public_id=class_id)
@@ -104,10 +115,6 @@ def _reserve(
         require_payments_enabled(provider)
     if package is not None:
         client = package.client
-    else:
-        client = client_upsert(
-            provider=provider, name=customer.name, email=customer.email, phone=customer.phone
-        )
     state = booking_state(session=session, client_id=client.pk, now=now)
     if state.stale_hold:
         release_stale_hold(session=session, client=client, now=now)

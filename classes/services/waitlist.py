@@ -39,9 +39,10 @@ class WaitlistJoin:
 def waitlist_join(*, session: ClassSession, name: str, email: str, phone: str) -> WaitlistJoin:
     """Queue the customer for a full class; joining twice returns the same entry."""
     now = timezone.now()
+    # Client row before class row, the order booking takes them in, so the two can't deadlock.
+    client = client_upsert(provider=session.provider, name=name, email=email, phone=phone)
     session = session_lock(session_id=session.pk)
     ensure_bookable(session=session, now=now)
-    client = client_upsert(provider=session.provider, name=name, email=email, phone=phone)
     existing = waitlist_active(session=session).filter(client=client).first()
     if existing is not None:
         return WaitlistJoin(existing, waitlist_position(entry=existing), True)

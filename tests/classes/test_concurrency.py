@@ -8,7 +8,6 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -17,16 +16,10 @@ from classes.models import Enrollment, WaitlistEntry
 from classes.services import booking, waitlist
 from customers.tokens import Purpose, token_make
 from tests import factories
+from tests.concurrency import POSTGRES_CONCURRENCY
 from tests.conftest import DEMO_ORIGIN
 
-pytestmark = [
-    pytest.mark.concurrency,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL row locks and concurrent connections (CI runs it)",
-    ),
-]
+pytestmark = POSTGRES_CONCURRENCY
 
 
 def run_concurrently(count: int, work, timeout: float = 120) -> list:

@@ -10,8 +10,6 @@ import queue
 import random
 import threading
 
-import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 from rest_framework.test import APIClient
@@ -20,17 +18,11 @@ from classes.models import ClassSession, Enrollment
 from customers.tokens import Purpose, token_make
 from payments.models import ClientPackage, Payment, StripeEvent
 from tests import factories
+from tests.concurrency import POSTGRES_CONCURRENCY
 from tests.conftest import DEMO_ORIGIN
 from tests.fakes.webhooks import completed_event, expired_event, post_event
 
-pytestmark = [
-    pytest.mark.concurrency,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL row locks and concurrent connections (CI runs it)",
-    ),
-]
+pytestmark = POSTGRES_CONCURRENCY
 
 THREADS = 10
 
