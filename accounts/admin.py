@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.html import format_html
 
 from accounts.models import ApiKey, Membership, Provider, User
-from accounts.services import api_key_revoke
+from accounts.services import api_key_revoke, provider_avatar_remove
 from alera.admin import run_per_object
 
 
@@ -91,9 +92,28 @@ class ProviderAdmin(admin.ModelAdmin):
         "stripe_account_id",
         "memberships__user__email",
     )
-    readonly_fields = ("public_id", "created_at")
+    # The avatar is set only by an upload in the dashboard (which re-encodes it); staff see it
+    # and can take an unsuitable one down with the action.
+    readonly_fields = ("public_id", "created_at", "avatar_key", "avatar")
     date_hierarchy = "created_at"
     inlines = (MembershipInline,)
+    actions = ("remove_avatars",)
+
+    @admin.display(description="Avatar image")
+    def avatar(self, obj: Provider) -> str:
+        if not obj.avatar_url:
+            return "-"
+        return format_html('<img src="{}" alt="" width="96" height="96">', obj.avatar_url)
+
+    @admin.action(description="Remove the avatar of selected studios", permissions=["change"])
+    def remove_avatars(self, request, queryset) -> None:
+        run_per_object(
+            self,
+            request,
+            queryset.exclude(avatar_key=""),
+            lambda provider: provider_avatar_remove(provider=provider),
+            verb="remove the avatar of",
+        )
 
 
 @admin.register(Membership)

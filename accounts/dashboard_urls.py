@@ -78,6 +78,7 @@ auth_patterns = [
 studio_patterns = [
     path("", accounts.home, name="dash-home"),
     path("settings/", accounts.settings_page, name="dash-settings"),
+    path("settings/avatar/", accounts.settings_avatar, name="dash-settings-avatar"),
     path("settings/stripe/connect/", money.stripe_connect, name="dash-stripe-connect"),
     path("settings/stripe/refresh/", money.stripe_refresh, name="dash-stripe-refresh"),
     path("settings/stripe/return/", money.stripe_refresh, name="dash-stripe-return"),

@@ -50,7 +50,6 @@ class StudioSettingsForm(StudioForm):
             "timezone",
             "bio",
             "gift_card_validity_months",
-            "avatar_key",
             "contact_email",
             "location",
             "default_cancel_window_hours",
@@ -59,7 +58,6 @@ class StudioSettingsForm(StudioForm):
         labels = {
             "gift_card_validity_months": "Gift cards valid for (months)",
             "display_name": "Studio name",
-            "avatar_key": "Avatar image key",
             "default_cancel_window_hours": "Default cancel window (hours)",
             "waitlist_auto_confirm": "Auto-confirm the waitlist",
         }
@@ -74,6 +72,17 @@ class StudioSettingsForm(StudioForm):
             "get an email and promote from the class roster.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+
+class AvatarForm(forms.Form):
+    # A plain file field: the service decodes and re-encodes the picture, once.
+    image = forms.FileField(
+        label="Avatar image",
+        help_text="PNG, JPEG, WebP or GIF up to 5 MB; shown at up to 512 px on partner sites.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
 
 
 class ApiKeyForm(forms.Form):

@@ -115,6 +115,16 @@ class Provider(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def avatar_url(self) -> str | None:
+        """Where the avatar is served (`accounts.media`), absolute so emails and partners can
+        use it as is."""
+        if not self.avatar_key:
+            return None
+        from django.conf import settings
+
+        return f"{settings.SITE_URL}/media/{self.avatar_key}"
+
+    @property
     def can_take_payments(self) -> bool:
         return bool(self.stripe_account_id) and self.stripe_charges_enabled
 
@@ -163,3 +173,24 @@ class ApiKey(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class ProviderAvatar(models.Model):
+    """A studio's avatar image, re-encoded by `accounts.images`.
+
+    Kept in the database rather than on a web process's disk: every process behind the load
+    balancer can serve it and backups carry it. It is small (≤ 512 px, tens of KB). The key is
+    content-addressed (`providers/<studio id>/avatar-<sha256>.<ext>`), so it is served as
+    immutable and a new upload is a new URL.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="avatars")
+    key = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=32)
+    data = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,13 +4,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.cors import cors_origins_invalidate
-from accounts.models import ApiKey, Membership, Provider, User
+from accounts.images import avatar_image_from_upload
+from accounts.models import ApiKey, Membership, Provider, ProviderAvatar, User
 from accounts.origins import normalize_origin
 
 KEY_PREFIX_LENGTH = 10
@@ -137,7 +139,6 @@ PROVIDER_SETTINGS_FIELDS = (
     "timezone",
     "bio",
     "gift_card_validity_months",
-    "avatar_key",
     "contact_email",
     "location",
     "default_cancel_window_hours",
@@ -173,6 +174,44 @@ def provider_settings_update(*, provider: Provider, **fields) -> Provider:
     locked.handle = locked.handle.lower()
     locked.full_clean()
     locked.save(update_fields=list(fields))
+    return locked
+
+
+def provider_avatar_set(
+    *, provider: Provider, upload: BinaryIO, size: int | None = None
+) -> Provider:
+    """Make the uploaded image the studio's avatar (re-encoded, ≤ 512 px, metadata dropped).
+
+    A picture that can't be read is a ValidationError and changes nothing. The previous
+    avatar is deleted: partners pick up the new `avatarKey`/`avatarUrl` on their next call.
+    """
+    image = avatar_image_from_upload(upload, size=size)  # decoding happens outside the lock
+    key = f"providers/{provider.public_id}/avatar-{image.digest[:20]}.{image.extension}"
+    with transaction.atomic():
+        locked = Provider.objects.select_for_update().get(pk=provider.pk)
+        ProviderAvatar.objects.filter(provider=locked).exclude(key=key).delete()
+        ProviderAvatar.objects.get_or_create(
+            key=key,
+            defaults={
+                "provider": locked,
+                "content_type": image.content_type,
+                "data": image.data,
+                "width": image.width,
+                "height": image.height,
+            },
+        )
+        locked.avatar_key = key
+        locked.save(update_fields=["avatar_key"])
+    return locked
+
+
+@transaction.atomic
+def provider_avatar_remove(*, provider: Provider) -> Provider:
+    """Take the studio's avatar down (an owner's choice, or staff removing an unsuitable one)."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    ProviderAvatar.objects.filter(provider=locked).delete()
+    locked.avatar_key = ""
+    locked.save(update_fields=["avatar_key"])
     return locked
 
 

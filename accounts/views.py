@@ -19,12 +19,21 @@ from accounts.dashboard import (
     provider_switch,
     user_memberships,
 )
-from accounts.forms import ApiKeyForm, InviteForm, SignupForm, StudioForm, StudioSettingsForm
+from accounts.forms import (
+    ApiKeyForm,
+    AvatarForm,
+    InviteForm,
+    SignupForm,
+    StudioForm,
+    StudioSettingsForm,
+)
 from accounts.models import ApiKey, Membership, Provider
 from accounts.services import (
     MintedKey,
     api_key_mint,
     api_key_revoke,
+    provider_avatar_remove,
+    provider_avatar_set,
     provider_create,
     provider_settings_update,
     staff_invite,
@@ -126,7 +135,42 @@ def settings_page(request):
             else:
                 messages.success(request, "Studio settings saved.")
                 return redirect("dash-settings")
-    return dash_render(request, "dashboard/settings.html", {"form": form})
+    return _settings_render(request, form=form, avatar_form=AvatarForm())
+
+
+@dashboard_view
+@require_POST
+def settings_avatar(request):
+    """Upload a new avatar, or remove it (`action=remove`); errors show on the settings page."""
+    if not _owner(request):
+        return _owners_only(request)
+    if request.POST.get("action") == "remove":
+        provider_avatar_remove(provider=request.provider)
+        messages.success(request, "Avatar removed.")
+        return redirect("dash-settings")
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        upload = avatar_form.cleaned_data["image"]
+        try:
+            provider_avatar_set(provider=request.provider, upload=upload, size=upload.size)
+        except ValidationError as exc:
+            form_fail(avatar_form, ValidationError({"image": exc.messages}))
+        else:
+            messages.success(request, "Avatar saved: partner sites show it from their next call.")
+            return redirect("dash-settings")
+    editable = Provider.objects.get(pk=request.provider.pk)
+    return _settings_render(
+        request, form=StudioSettingsForm(instance=editable), avatar_form=avatar_form, status=400
+    )
+
+
+def _settings_render(request, *, form, avatar_form, status: int = 200):
+    return dash_render(
+        request,
+        "dashboard/settings.html",
+        {"form": form, "avatar_form": avatar_form},
+        status=status,
+    )
 
 
 @dashboard_view(owner_only=True)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from accounts.media import avatar_serve
 from alera import views
 
 api_patterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("api/", include(api_patterns)),
+    path("media/<path:key>", avatar_serve, name="avatar"),
     path("admin/", admin.site.urls),
     path("dashboard/", include("accounts.dashboard_urls")),
     path("", include("payments.urls")),

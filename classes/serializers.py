@@ -86,6 +86,7 @@ class ProviderSliceOut(serializers.Serializer):
     displayName = serializers.CharField()
     handle = serializers.CharField()
     avatarKey = serializers.CharField(allow_null=True)
+    avatarUrl = serializers.CharField(allow_null=True, help_text="The avatar image, or null.")
     bio = serializers.CharField(allow_null=True)
     timezone = serializers.CharField()
 
@@ -170,6 +171,7 @@ def provider_slice(provider) -> dict:
         "displayName": provider.display_name,
         "handle": provider.handle,
         "avatarKey": provider.avatar_key or None,
+        "avatarUrl": provider.avatar_url,
         "bio": provider.bio or None,
         "timezone": provider.timezone,
     }

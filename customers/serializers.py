@@ -44,6 +44,7 @@ class MeStudioSerializer(serializers.Serializer):
     handle = serializers.CharField()
     displayName = serializers.CharField()
     timezone = serializers.CharField()
+    avatarUrl = serializers.CharField(allow_null=True)
 
 
 class MeClassSerializer(serializers.Serializer):
@@ -110,6 +111,7 @@ def me_wire(*, client: Client, bookings: Bookings, packages: list) -> dict:
             "handle": provider.handle,
             "displayName": provider.display_name,
             "timezone": provider.timezone,
+            "avatarUrl": provider.avatar_url,
         },
         "calendarFeedUrl": calendar_feed_url(client=client),
         "enrollments": [

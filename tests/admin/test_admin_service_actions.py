@@ -179,3 +179,24 @@ def test_resend_tip_request_only_for_completed_untipped_appointments(
     [email] = mail.outbox
     assert email.to == ["casey@example.com"]
     assert "tip" in email.body.lower()
+
+
+def test_remove_avatar_action_takes_an_unsuitable_avatar_down(admin_client, rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Provider, ProviderAvatar
+    from accounts.services import provider_avatar_set
+    from tests.accounts.test_avatars import picture
+
+    provider_avatar_set(provider=rows.provider, upload=SimpleUploadedFile("a.jpg", picture()))
+    change = admin_client.get(
+        reverse("admin:accounts_provider_change", args=[rows.provider.pk])
+    ).content.decode()
+    assert "/media/providers/" in change  # staff see the picture they are judging
+
+    response = _run_action(admin_client, Provider, "remove_avatars", [rows.provider])
+
+    assert any("1 done" in m for m in _messages(response))
+    rows.provider.refresh_from_db()
+    assert rows.provider.avatar_key == ""
+    assert not ProviderAvatar.objects.exists()

@@ -194,6 +194,7 @@ def test_detail_returns_the_class_and_a_public_slice_of_the_studio(api, provider
         "displayName": "Sculpt Co",
         "handle": "sculpt-co",
         "avatarKey": "providers/sculpt.png",
+        "avatarUrl": "http://testserver/media/providers/sculpt.png",
         "bio": None,
         "timezone": "America/Chicago",
     }

@@ -49,6 +49,7 @@ def test_me_returns_client_studio_feed_enrollments_and_packages(api, customer, c
         "handle": "sculpt-co",
         "displayName": "Sculpt Co",
         "timezone": "America/Chicago",
+        "avatarUrl": None,
     }
     assert body["calendarFeedUrl"] == f"http://testserver/api/cal/{customer.calendar_secret}.ics"
     assert [e["id"] for e in body["enrollments"]] == [

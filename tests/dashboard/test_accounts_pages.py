@@ -125,7 +125,6 @@ def test_owner_saves_studio_settings(owner_client, studio):
             "handle": "sculpt-co",
             "timezone": "America/New_York",
             "bio": "Reformer classes.",
-            "avatar_key": "providers/sculpt.png",
             "contact_email": "hi@sculpt.example",
             "location": "Austin",
             "default_cancel_window_hours": "12",

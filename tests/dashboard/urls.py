@@ -9,6 +9,7 @@ from django.urls import reverse
 PAGES_WITHOUT_IDS = [
     ("dash-home", {}, ["GET"]),
     ("dash-settings", {}, ["GET", "POST"]),
+    ("dash-settings-avatar", {}, ["POST"]),
     ("dash-stripe-connect", {}, ["POST"]),
     ("dash-stripe-refresh", {}, ["POST"]),
     ("dash-stripe-return", {}, ["GET"]),
@@ -54,6 +55,7 @@ PAGES_WITH_IDS = [
 ]
 
 OWNER_ONLY = {
+    "dash-settings-avatar",
     "dash-keys",
     "dash-key-revoke",
     "dash-team",

@@ -25,3 +25,13 @@ def test_seed_has_a_pack_for_sale_and_a_completed_tippable_visit_once(
     assert pack.public_id in out
     assert len(mail.outbox) == 1
     assert "/me/tip/" in mail.outbox[0].body
+
+
+def test_seed_gives_the_demo_studio_one_avatar_however_often_it_runs():
+    from accounts.models import Provider, ProviderAvatar
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    provider = Provider.objects.get(handle="demo-studio")
+    assert provider.avatar_key.endswith(".png")
+    assert ProviderAvatar.objects.filter(provider=provider).count() == 1

@@ -3,14 +3,22 @@
 import datetime as dt
 import hashlib
 import hmac
+import io
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import ApiKey, Provider, User
-from accounts.services import KEY_PREFIX_LENGTH, api_key_mint, membership_add, provider_create
+from accounts.services import (
+    KEY_PREFIX_LENGTH,
+    api_key_mint,
+    membership_add,
+    provider_avatar_set,
+    provider_create,
+)
 from classes.models import (
     Appointment,
     Blackout,
@@ -34,6 +42,18 @@ def demo_key_secret() -> str:
     """A stable secret derived from SECRET_KEY, so re-seeding prints the same demo key."""
     digest = hmac.new(settings.SECRET_KEY.encode(), b"alera-demo-key", hashlib.sha256)
     return digest.hexdigest()[:43]
+
+
+def demo_avatar_png() -> bytes:
+    """A simple sun-over-the-horizon mark, drawn here so the demo ships no binary file."""
+    image = Image.new("RGBA", (256, 256), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 248, 248), fill=(15, 118, 110, 255))
+    draw.ellipse((78, 70, 178, 170), fill=(253, 230, 138, 255))
+    draw.rectangle((40, 150, 216, 162), fill=(255, 255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 class Command(BaseCommand):
@@ -72,6 +92,8 @@ class Command(BaseCommand):
                 stripe_details_submitted=True,
             )
         membership_add(provider=provider, user=owner, role="owner")
+        if not provider.avatar_key:
+            provider = provider_avatar_set(provider=provider, upload=io.BytesIO(demo_avatar_png()))
 
         secret = demo_key_secret()
         if not ApiKey.objects.filter(prefix=secret[:KEY_PREFIX_LENGTH]).exists():
