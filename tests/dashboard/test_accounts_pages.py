@@ -357,3 +357,22 @@ def test_invite_form_errors_are_inline(owner_client, studio):
     assert "Enter a valid email address." in page
     assert "Select a valid choice." in page
     assert User.objects.count() == 1
+
+
+def test_the_only_owner_cannot_be_made_staff_by_an_invite(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/team/", {"email": studio.owner.email.upper(), "role": "staff"}
+    )
+    assert response.status_code == 200
+    assert "is the studio&#x27;s only owner: make someone else an owner first." in response.text
+    membership = Membership.objects.get(provider=studio.provider, user=studio.owner)
+    assert membership.role == Membership.Role.OWNER
+    assert owner_client.get("/dashboard/keys/").status_code == 200
+
+
+def test_an_owner_can_be_made_staff_when_another_owner_remains(owner_client, studio):
+    second = factories.UserFactory(email="second@sculpt.example")
+    factories.MembershipFactory(user=second, provider=studio.provider, role=Membership.Role.OWNER)
+    response = owner_client.post("/dashboard/team/", {"email": second.email, "role": "staff"})
+    assert response["Location"] == "/dashboard/team/"
+    assert Membership.objects.get(user=second).role == Membership.Role.STAFF
