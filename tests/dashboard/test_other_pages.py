@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 
 from classes.models import Appointment
@@ -13,6 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_book_an_appointment_for_a_new_customer(owner_client, studio):
     response = owner_client.post(
         "/dashboard/appointments/new/",
