@@ -1,6 +1,7 @@
 """Appointments, packs, gift cards and customers through the pages."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -169,3 +170,52 @@ def test_customer_list_query_count_is_constant(owner_client, studio, django_asse
         page.count("/dashboard/customers/cli-")
         == Client.objects.filter(provider=studio.provider).count()
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "pattern", "make"),
+    [
+        (
+            "/dashboard/gift-cards/",
+            r"/dashboard/gift-cards/(gc-\w+)/",
+            lambda s: factories.GiftCardFactory(provider=s.provider),
+        ),
+        (
+            "/dashboard/packs/",
+            r"/dashboard/packs/(pkg-\w+)/",
+            lambda s: factories.ClientPackageFactory(package_type=s.package_type),
+        ),
+        (
+            "/dashboard/customers/",
+            r"/dashboard/customers/(cli-\w+)/",
+            lambda s: factories.ClientFactory(provider=s.provider),
+        ),
+    ],
+    ids=["gift-cards", "sold-packs", "customers"],
+)
+def test_long_lists_are_paged_so_every_row_can_be_reached(
+    owner_client, studio, url, pattern, make, django_assert_max_num_queries
+):
+    for _ in range(120):
+        make(studio)
+    with django_assert_max_num_queries(8):
+        first = owner_client.get(url).content.decode()
+    assert "Page 1 of 3" in first
+    seen: set[str] = set()
+    for number in (1, 2, 3):
+        page = owner_client.get(f"{url}?page={number}").content.decode()
+        assert f"Page {number} of 3" in page
+        rows = set(re.findall(pattern, page))
+        assert not rows & seen
+        seen |= rows
+    assert len(seen) >= 121
+    assert "Page 3 of 3" in owner_client.get(f"{url}?page=999").content.decode()
+    assert "Page 1 of 3" in owner_client.get(f"{url}?page=abc").content.decode()
+
+
+def test_paging_keeps_the_search(owner_client, studio):
+    for n in range(60):
+        factories.GiftCardFactory(provider=studio.provider, purchaser_email=f"pat{n}@x.example")
+    page = owner_client.get("/dashboard/gift-cards/?q=pat").content.decode()
+    assert "Page 1 of 2" in page
+    assert 'href="?q=pat&amp;page=2" rel="next"' in page
