@@ -219,3 +219,25 @@ def test_paging_keeps_the_search(owner_client, studio):
     page = owner_client.get("/dashboard/gift-cards/?q=pat").content.decode()
     assert "Page 1 of 2" in page
     assert 'href="?q=pat&amp;page=2" rel="next"' in page
+
+
+def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_client, studio):
+    session = factories.ClassSessionFactory(
+        provider=studio.provider,
+        service=studio.service,
+        scheduled_at=dt.datetime(2027, 7, 1, 14, 0, tzinfo=dt.UTC),  # 09:00 CDT
+    )
+    enrollment = factories.EnrollmentFactory(class_session=session, client=studio.client)
+    PackageCreditEntry.objects.create(
+        package=studio.package, delta=-1, reason="used", enrollment=enrollment
+    )
+    ledger = owner_client.get(f"/dashboard/packs/{studio.package.public_id}/").text
+    assert "Jul 1, 09:00 CDT" in ledger
+    factories.BlackoutFactory(
+        provider=studio.provider,
+        label="Roof repair",
+        starts_at=dt.datetime(2027, 7, 2, 14, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 7, 2, 18, 0, tzinfo=dt.UTC),
+    )
+    schedule = owner_client.get("/dashboard/schedule/?week=2027-06-28").text
+    assert "Fri Jul 2 09:00 CDT \N{EN DASH} Fri Jul 2 13:00 CDT" in schedule
