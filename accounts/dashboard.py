@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Membership, Provider
 
 SESSION_KEY = "dashboard_provider"
+PAGE_SIZE = 50
 
 
 def user_memberships(request: HttpRequest) -> list[Membership]:
@@ -145,3 +147,9 @@ def form_save(
         return None
     messages.success(request, message(saved) if callable(message) else message)
     return redirect(then(saved) if callable(then) else then)
+
+
+def paginate(request: HttpRequest, rows, *, per_page: int = PAGE_SIZE) -> Page:
+    """The `?page=` page of `rows` (an ordered queryset); a bad or too-high page number shows
+    the nearest real page, so every row of a long list can be reached."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))

@@ -29,6 +29,12 @@ class SignupForm(forms.Form):
         return email
 
 
+HANDLE_TAKEN = "Another studio already uses this handle: pick another."
+# The same bound as a service's own cancel window (classes.forms.ServiceForm): a new service
+# starts from this default, so a larger one would make its form invalid from the start.
+MAX_CANCEL_WINDOW_HOURS = 720
+
+
 class StudioForm(forms.ModelForm):
     """Create a studio: what a partner site needs to find it."""
 
@@ -39,9 +45,17 @@ class StudioForm(forms.ModelForm):
         fields = ["display_name", "handle", "timezone"]
         labels = {"display_name": "Studio name"}
         help_texts = {"handle": "Lower-case letters, digits and hyphens, used in API keys."}
+        error_messages = {"handle": {"unique": HANDLE_TAKEN}}
 
 
 class StudioSettingsForm(StudioForm):
+    default_cancel_window_hours = forms.IntegerField(
+        label="Default cancel window (hours)",
+        min_value=0,
+        max_value=MAX_CANCEL_WINDOW_HOURS,
+        help_text="Used for new services: refunds up to this many hours before class.",
+    )
+
     class Meta:
         model = Provider
         fields = [
@@ -58,13 +72,10 @@ class StudioSettingsForm(StudioForm):
         labels = {
             "gift_card_validity_months": "Gift cards valid for (months)",
             "display_name": "Studio name",
-            "default_cancel_window_hours": "Default cancel window (hours)",
             "waitlist_auto_confirm": "Auto-confirm the waitlist",
         }
         help_texts = {
             "handle": "Changing it changes every API key's prefix: partners must update keys.",
-            "default_cancel_window_hours": "Used for new services: refunds up to this many "
-            "hours before class.",
             "waitlist_auto_confirm": "Bookings confirm as always (free and pack at once, "
             "paid on payment). This is about the waitlist: when a seat opens, ticked, Alera "
             "promotes the next waiting customers in queue order (a free class books them at "
@@ -72,6 +83,7 @@ class StudioSettingsForm(StudioForm):
             "get an email and promote from the class roster.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"handle": {"unique": HANDLE_TAKEN}}
 
 
 class AvatarForm(forms.Form):

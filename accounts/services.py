@@ -216,11 +216,14 @@ def provider_avatar_remove(*, provider: Provider) -> Provider:
 
 
 @transaction.atomic
+@transaction.atomic
 def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User) -> Membership:
     """Add a person to the studio and email them a link to set their password.
 
     An existing user keeps their password and is simply added (or has their role changed);
-    a new one gets an account with no usable password until they follow the link.
+    a new one gets an account with no usable password until they follow the link. The studio's
+    last owner can't be made staff: nobody could then manage its keys, payouts or team. The
+    owner rows are locked so two concurrent demotions can't each leave the other as the last.
     """
     from customers.emails import email_queue
 
@@ -228,6 +231,19 @@ def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User)
         raise ValidationError({"role": "Choose owner or staff."})
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and role != Membership.Role.OWNER:
+        owners = list(
+            Membership.objects.select_for_update()
+            .filter(provider=provider, role=Membership.Role.OWNER)
+            .values_list("user_id", flat=True)
+        )
+        if owners == [user.pk]:
+            raise ValidationError(
+                {
+                    "role": f"{user.email} is the studio's only owner: make someone else an "
+                    "owner first."
+                }
+            )
     if user is None:
         user = User(email=email)
         user.set_unusable_password()

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from classes.models import Blackout, Instructor, Service
 
@@ -23,6 +24,34 @@ WEEKDAYS = [
 ]
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# How far from today the dashboard schedules, either way. Beyond it a date is a typo (2062 for
+# 2026), and near year 1 or 9999 converting a local time to UTC overflows (a 500), so the
+# bound keeps those out too.
+HORIZON_YEARS = 5
+
+
+def within_horizon(value: dt.date | dt.datetime) -> None:
+    """Refuse a date or time more than HORIZON_YEARS from today."""
+    reach = dt.timedelta(days=HORIZON_YEARS * 366)
+    now = timezone.now() if isinstance(value, dt.datetime) else timezone.localdate()
+    if not now - reach <= value <= now + reach:
+        raise ValidationError(
+            f"That is more than {HORIZON_YEARS} years away: check the year.", code="too_far"
+        )
+
+
+def not_in_the_past(value: dt.datetime) -> None:
+    if value < timezone.now():
+        raise ValidationError(
+            "That time has already passed: pick a time in the future.", code="past"
+        )
+
+
+def when_field(label: str, *, past: bool = False) -> forms.DateTimeField:
+    """A local wall-clock date-time input, at most HORIZON_YEARS ahead (and, unless `past`,
+    not before now)."""
+    validators = [within_horizon] if past else [not_in_the_past, within_horizon]
+    return forms.DateTimeField(label=label, widget=DATETIME_WIDGET, validators=validators)
 
 
 def money_field(label: str = "Price ($)", **kwargs) -> forms.DecimalField:
@@ -115,7 +144,7 @@ class _CatalogueChoices(forms.Form):
 
 
 class SessionForm(CentsFormMixin, _CatalogueChoices):
-    scheduled_at = forms.DateTimeField(label="Starts at", widget=DATETIME_WIDGET)
+    scheduled_at = when_field("Starts at")
     duration_min = forms.IntegerField(
         label="Duration (minutes)", min_value=5, max_value=600, required=False
     )
@@ -150,6 +179,17 @@ class SessionEditForm(SessionForm):
         for name in ("duration_min", "capacity", "price"):
             self.fields[name].required = True
         self.fields["price"].help_text = ""
+        self.fields["scheduled_at"].validators = [within_horizon]
+        self.session = session
+
+    def clean_scheduled_at(self) -> dt.datetime:
+        """A session that already started may keep its time (to fix its note or capacity),
+        but no session is moved into the past."""
+        value = self.cleaned_data["scheduled_at"]
+        unchanged = value == self.session.scheduled_at.replace(second=0, microsecond=0)
+        if not unchanged:
+            not_in_the_past(value)
+        return value
 
 
 class SeriesForm(CentsFormMixin, _CatalogueChoices):
@@ -157,8 +197,10 @@ class SeriesForm(CentsFormMixin, _CatalogueChoices):
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Days"
     )
     local_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
-    start_date = forms.DateField(widget=DATE_WIDGET)
-    end_date = forms.DateField(widget=DATE_WIDGET, required=False, help_text="Inclusive.")
+    start_date = forms.DateField(widget=DATE_WIDGET, validators=[within_horizon])
+    end_date = forms.DateField(
+        widget=DATE_WIDGET, required=False, help_text="Inclusive.", validators=[within_horizon]
+    )
     count = forms.IntegerField(
         min_value=1, max_value=200, required=False, label="…or number of sessions"
     )
@@ -171,6 +213,14 @@ class SeriesForm(CentsFormMixin, _CatalogueChoices):
             raise ValidationError("Give an end date or a number of sessions.")
         if data.get("end_date") is not None and data.get("count") is not None:
             raise ValidationError("Give an end date or a number of sessions, not both.")
+        start, at, days = data.get("start_date"), data.get("local_time"), data.get("weekdays")
+        now = timezone.localtime()
+        if start is not None and start < now.date():
+            self.add_error("start_date", "The start date has passed: start today or later.")
+        elif start == now.date() and at is not None and start.weekday() in (days or []):
+            first_passed = at <= now.time()
+            if first_passed:
+                self.add_error("start_date", f"Today's {at:%H:%M} has passed: start tomorrow.")
         return data
 
     def series_fields(self) -> dict:
@@ -187,8 +237,8 @@ class BlackoutForm(forms.Form):
     label = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Blackout.Kind.choices, initial=Blackout.Kind.CLOSURE)
     all_day = forms.BooleanField(required=False, label="Whole days")
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+    starts_at = when_field("Starts", past=True)
+    ends_at = when_field("Ends", past=True)
 
     def clean(self):
         data = super().clean()
@@ -200,6 +250,8 @@ class BlackoutForm(forms.Form):
                 ends = data["ends_at"] = (ends + dt.timedelta(days=1)).replace(hour=0, minute=0)
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The end must be after the start.")
+        elif ends and ends <= timezone.now():
+            self.add_error("ends_at", "That end has already passed: a blackout must end later.")
         return data
 
 
@@ -218,7 +270,7 @@ class AppointmentForm(CentsFormMixin, _CatalogueChoices):
     client_name = forms.CharField(max_length=120, label="Customer name")
     client_email = forms.EmailField(label="Customer email")
     client_phone = forms.CharField(max_length=20, required=False, label="Customer phone")
-    starts_at = forms.DateTimeField(label="Starts at", widget=DATETIME_WIDGET)
+    starts_at = when_field("Starts at")
     duration_min = forms.IntegerField(
         label="Duration (minutes)", min_value=5, max_value=600, required=False
     )

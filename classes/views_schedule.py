@@ -7,6 +7,7 @@ into forms are local wall-clock times and pages print local times with the zone.
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from alera.api.errors import ApiError
-from classes.forms import BlackoutForm, SeriesForm, SessionEditForm, SessionForm, week_start
+from classes.forms import (
+    BlackoutForm,
+    SeriesForm,
+    SessionEditForm,
+    SessionForm,
+    week_start,
+    within_horizon,
+)
 from classes.models import Blackout, ClassSession
 from classes.selectors import seat_counts
 from classes.services.cancellation import session_cancel
@@ -30,10 +38,14 @@ from classes.services.schedule import (
 
 
 def _week_param(request) -> dt.date:
+    """The Monday of `?week=`; this week when it is missing, malformed or years away (a week
+    next to year 1 or 9999 can't even be turned into a UTC range)."""
     try:
-        return week_start(dt.date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        return week_start(timezone.localdate())
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+        within_horizon(day)
+    except (ValueError, ValidationError):
+        day = timezone.localdate()
+    return week_start(day)
 
 
 @dashboard_view

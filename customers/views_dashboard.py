@@ -3,10 +3,8 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.dashboard import dash_render, dashboard_view, tenant_get
+from accounts.dashboard import dash_render, dashboard_view, paginate, tenant_get
 from customers.models import Client
-
-PAGE_SIZE = 100
 
 
 @dashboard_view
@@ -21,11 +19,11 @@ def customers(request):
         if len(digits) >= 3:
             match |= Q(phone__contains=digits)
         rows = rows.filter(match)
-    rows = rows.order_by("name")
+    page = paginate(request, rows.order_by("name", "pk"))
     return dash_render(
         request,
         "dashboard/customers.html",
-        {"clients": rows[:PAGE_SIZE], "query": query, "more": rows.count() > PAGE_SIZE},
+        {"clients": page, "page_obj": page, "query": query},
     )
 
 

@@ -6,7 +6,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
+from accounts.dashboard import (
+    bound_form,
+    dash_render,
+    dashboard_view,
+    form_save,
+    paginate,
+    tenant_get,
+)
 from alera.api.errors import ApiError
 from payments.forms import GiftCardSearchForm, PackageAdjustForm, PackageTypeForm
 from payments.models import ClientPackage, GiftCard, PackageType
@@ -14,16 +21,19 @@ from payments.services.connect import connect_refresh_status, connect_start
 from payments.services.package_types import package_type_create, package_type_update
 from payments.services.packs import package_adjust
 
-LIST_LIMIT = 100
-
 
 @dashboard_view
 def packs(request):
     types = PackageType.objects.filter(provider=request.provider).order_by("-active", "name")
-    sold = ClientPackage.objects.filter(provider=request.provider).select_related(
-        "client", "package_type"
-    )[:LIST_LIMIT]
-    return dash_render(request, "dashboard/packs.html", {"types": types, "sold": sold})
+    sold = paginate(
+        request,
+        ClientPackage.objects.filter(provider=request.provider)
+        .select_related("client", "package_type")
+        .order_by("-created_at", "-pk"),
+    )
+    return dash_render(
+        request, "dashboard/packs.html", {"types": types, "sold": sold, "page_obj": sold}
+    )
 
 
 @dashboard_view
@@ -111,10 +121,11 @@ def gift_cards(request):
             | Q(purchaser_name__icontains=query)
             | Q(recipient_name__icontains=query)
         )
+    page = paginate(request, cards.order_by("-created_at", "-pk"))
     return dash_render(
         request,
         "dashboard/gift_cards.html",
-        {"form": form, "cards": cards[:LIST_LIMIT], "query": query},
+        {"form": form, "cards": page, "page_obj": page, "query": query},
     )
 
 

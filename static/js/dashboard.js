@@ -1,4 +1,9 @@
-// Copy buttons: <button data-copy="element-id">. No external scripts.
+// Dashboard behaviour, loaded on every dashboard page. The Content-Security-Policy blocks
+// inline handlers (onchange=, onsubmit=), so pages declare behaviour with data attributes:
+//   <button data-copy="element-id">   copies that element's text
+//   <select data-autosubmit>          submits its form when the choice changes
+//   <form data-confirm="Question?">   asks before submitting (Cancel keeps everything)
+// No external scripts.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -11,4 +16,14 @@ document.addEventListener("click", function (event) {
     area.value = text; document.body.appendChild(area); area.select();
     document.execCommand("copy"); area.remove(); done();
   }
+});
+
+document.addEventListener("change", function (event) {
+  var select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.requestSubmit();
+});
+
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.services import api_key_mint
+from customers.models import ReminderLog
 from payments.models import GiftCardRedemption, PackageCreditEntry, Payment, StripeEvent
 from tests import factories
 
@@ -43,6 +44,7 @@ class Rows:
     stripe_event: object
     group: object
     login_attempt: object
+    reminder: object
 
 
 @pytest.fixture
@@ -112,6 +114,7 @@ def rows(db) -> Rows:
         stripe_event=stripe_event,
         group=Group.objects.create(name="Support"),
         login_attempt=_login_records(),
+        reminder=ReminderLog.objects.create(enrollment=enrollment),
     )
 
 

@@ -26,6 +26,7 @@ def test_every_domain_model_is_registered():
         "accounts.Membership",
         "accounts.ApiKey",
         "customers.Client",
+        "customers.ReminderLog",
         "classes.Service",
         "classes.Instructor",
         "classes.ClassSession",
@@ -110,6 +111,7 @@ def test_changelist_filters_and_search_box_render(admin_client, rows, model):
         ("payments.GiftCard", "admngiftcard2345", lambda r: r.gift_card),
         ("payments.GiftCardRedemption", "ADMNGIFTCARD2345", lambda r: r.redemption),
         ("axes.AccessAttempt", "owner@admin-studio", lambda r: r.login_attempt),
+        ("customers.ReminderLog", "casey@example.com", lambda r: r.reminder),
     ],
 )
 def test_search_finds_the_row_by_email_handle_code_stripe_or_public_id(
@@ -144,6 +146,7 @@ def test_search_finds_the_row_by_email_handle_code_stripe_or_public_id(
         "payments.PackageCreditEntry",
         "payments.GiftCardRedemption",
         "customers.Client",
+        "customers.ReminderLog",
         "accounts.ApiKey",
     ],
 )
@@ -163,6 +166,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, rows, labe
 
 def _add_rows_everywhere(rows, *, count: int) -> None:
     from accounts.services import api_key_mint
+    from customers.models import ReminderLog
     from payments.models import GiftCardRedemption, PackageCreditEntry
 
     for n in range(count):
@@ -178,6 +182,7 @@ def _add_rows_everywhere(rows, *, count: int) -> None:
         PackageCreditEntry.objects.create(
             package=package, delta=-1, reason="used", enrollment=enrollment
         )
+        ReminderLog.objects.create(enrollment=enrollment)
         card = factories.GiftCardFactory(provider=provider)
         GiftCardRedemption.objects.create(
             gift_card=card,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import ApiKey, User
 from accounts.services import api_key_lookup
-from customers.models import Client
+from customers.models import Client, ReminderLog
 from payments.models import GiftCard, GiftCardRedemption, PackageCreditEntry, StripeEvent
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,13 @@ def _url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-LEDGERS = [PackageCreditEntry, GiftCardRedemption, StripeEvent]
+# ReminderLog too: deleting a row would make the beat task remind that booking again.
+LEDGERS = [PackageCreditEntry, GiftCardRedemption, StripeEvent, ReminderLog]
 LEDGER_ROWS = {
     PackageCreditEntry: "credit_entry",
     GiftCardRedemption: "redemption",
     StripeEvent: "stripe_event",
+    ReminderLog: "reminder",
 }
 
 

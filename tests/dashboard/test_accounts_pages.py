@@ -50,7 +50,10 @@ def test_signup_shows_errors_inline_and_creates_nobody(client, db):
 
 def test_studio_form_rejects_a_taken_or_malformed_handle(client, studio):
     client.force_login(factories.UserFactory(email="new@example.com"))
-    for handle, message in [("sculpt-co", "already exists"), ("Bad Handle!", "lower-case")]:
+    for handle, message in [
+        ("sculpt-co", "Another studio already uses this handle"),
+        ("Bad Handle!", "lower-case"),
+    ]:
         response = client.post(
             "/dashboard/studio/new/",
             {"display_name": "X", "handle": handle, "timezone": "America/Chicago"},
@@ -357,3 +360,44 @@ def test_invite_form_errors_are_inline(owner_client, studio):
     assert "Enter a valid email address." in page
     assert "Select a valid choice." in page
     assert User.objects.count() == 1
+
+
+def test_the_only_owner_cannot_be_made_staff_by_an_invite(owner_client, studio):
+    response = owner_client.post(
+        "/dashboard/team/", {"email": studio.owner.email.upper(), "role": "staff"}
+    )
+    assert response.status_code == 200
+    assert "is the studio&#x27;s only owner: make someone else an owner first." in response.text
+    membership = Membership.objects.get(provider=studio.provider, user=studio.owner)
+    assert membership.role == Membership.Role.OWNER
+    assert owner_client.get("/dashboard/keys/").status_code == 200
+
+
+def test_an_owner_can_be_made_staff_when_another_owner_remains(owner_client, studio):
+    second = factories.UserFactory(email="second@sculpt.example")
+    factories.MembershipFactory(user=second, provider=studio.provider, role=Membership.Role.OWNER)
+    response = owner_client.post("/dashboard/team/", {"email": second.email, "role": "staff"})
+    assert response["Location"] == "/dashboard/team/"
+    assert Membership.objects.get(user=second).role == Membership.Role.STAFF
+
+
+def test_settings_refuse_a_cancel_window_no_service_could_use_and_name_a_taken_handle(
+    owner_client, studio, other_studio
+):
+    response = owner_client.post(
+        "/dashboard/settings/",
+        {
+            "display_name": "Sculpt Co",
+            "handle": "other-co",
+            "timezone": "America/Chicago",
+            "default_cancel_window_hours": "99999999999",
+        },
+    )
+    assert "Ensure this value is less than or equal to 720." in response.text
+    assert "Another studio already uses this handle: pick another." in response.text
+    assert "Provider with this" not in response.text
+    studio.provider.refresh_from_db()
+    assert (studio.provider.handle, studio.provider.default_cancel_window_hours) == (
+        "sculpt-co",
+        24,
+    )

@@ -1,8 +1,10 @@
 """Appointments, packs, gift cards and customers through the pages."""
 
 import datetime as dt
+import re
 
 import pytest
+import time_machine
 from django.core import mail
 
 from classes.models import Appointment
@@ -13,6 +15,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_book_an_appointment_for_a_new_customer(owner_client, studio):
     response = owner_client.post(
         "/dashboard/appointments/new/",
@@ -167,3 +170,74 @@ def test_customer_list_query_count_is_constant(owner_client, studio, django_asse
         page.count("/dashboard/customers/cli-")
         == Client.objects.filter(provider=studio.provider).count()
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "pattern", "make"),
+    [
+        (
+            "/dashboard/gift-cards/",
+            r"/dashboard/gift-cards/(gc-\w+)/",
+            lambda s: factories.GiftCardFactory(provider=s.provider),
+        ),
+        (
+            "/dashboard/packs/",
+            r"/dashboard/packs/(pkg-\w+)/",
+            lambda s: factories.ClientPackageFactory(package_type=s.package_type),
+        ),
+        (
+            "/dashboard/customers/",
+            r"/dashboard/customers/(cli-\w+)/",
+            lambda s: factories.ClientFactory(provider=s.provider),
+        ),
+    ],
+    ids=["gift-cards", "sold-packs", "customers"],
+)
+def test_long_lists_are_paged_so_every_row_can_be_reached(
+    owner_client, studio, url, pattern, make, django_assert_max_num_queries
+):
+    for _ in range(120):
+        make(studio)
+    with django_assert_max_num_queries(8):
+        first = owner_client.get(url).content.decode()
+    assert "Page 1 of 3" in first
+    seen: set[str] = set()
+    for number in (1, 2, 3):
+        page = owner_client.get(f"{url}?page={number}").content.decode()
+        assert f"Page {number} of 3" in page
+        rows = set(re.findall(pattern, page))
+        assert not rows & seen
+        seen |= rows
+    assert len(seen) >= 121
+    assert "Page 3 of 3" in owner_client.get(f"{url}?page=999").content.decode()
+    assert "Page 1 of 3" in owner_client.get(f"{url}?page=abc").content.decode()
+
+
+def test_paging_keeps_the_search(owner_client, studio):
+    for n in range(60):
+        factories.GiftCardFactory(provider=studio.provider, purchaser_email=f"pat{n}@x.example")
+    page = owner_client.get("/dashboard/gift-cards/?q=pat").content.decode()
+    assert "Page 1 of 2" in page
+    assert 'href="?q=pat&amp;page=2" rel="next"' in page
+
+
+def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_client, studio):
+    session = factories.ClassSessionFactory(
+        provider=studio.provider,
+        service=studio.service,
+        scheduled_at=dt.datetime(2027, 7, 1, 14, 0, tzinfo=dt.UTC),  # 09:00 CDT
+    )
+    enrollment = factories.EnrollmentFactory(class_session=session, client=studio.client)
+    PackageCreditEntry.objects.create(
+        package=studio.package, delta=-1, reason="used", enrollment=enrollment
+    )
+    ledger = owner_client.get(f"/dashboard/packs/{studio.package.public_id}/").text
+    assert "Jul 1, 09:00 CDT" in ledger
+    factories.BlackoutFactory(
+        provider=studio.provider,
+        label="Roof repair",
+        starts_at=dt.datetime(2027, 7, 2, 14, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2027, 7, 2, 18, 0, tzinfo=dt.UTC),
+    )
+    schedule = owner_client.get("/dashboard/schedule/?week=2027-06-28").text
+    assert "Fri Jul 2 09:00 CDT \N{EN DASH} Fri Jul 2 13:00 CDT" in schedule

@@ -99,6 +99,7 @@ def test_instructors_create_edit_archive(owner_client, studio):
     assert response.content.decode().count('class="errorlist"') == 2
 
 
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_one_session_typed_in_local_time_is_stored_in_utc(owner_client, studio):
     response = owner_client.post(
         "/dashboard/schedule/new/",
@@ -141,6 +142,7 @@ def test_series_form_needs_an_end(owner_client, studio):
     assert ClassSession.objects.filter(provider=studio.provider).count() == 1
 
 
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_edit_session_refuses_capacity_below_bookings(owner_client, studio):
     url = f"/dashboard/sessions/{studio.session.public_id}/edit/"
     form = {
@@ -223,6 +225,7 @@ def test_schedule_week_query_count_is_constant(owner_client, studio, django_asse
     assert response.content.decode().count("session-row") == 21
 
 
+@time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_blackouts_add_list_delete(owner_client, studio):
     response = owner_client.post(
         "/dashboard/blackouts/",
@@ -253,3 +256,144 @@ def test_blackouts_add_list_delete(owner_client, studio):
     assert "The end must be after the start." in page
     owner_client.post(f"/dashboard/blackouts/{blackout.public_id}/delete/")
     assert not Blackout.objects.filter(pk=blackout.pk).exists()
+
+
+NOW = dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC)  # 06:00 in Chicago, a Friday
+
+
+def _far_and_past_forms(studio, when: str, day: str) -> list[tuple[str, dict]]:
+    service = studio.service.public_id
+    return [
+        ("/dashboard/schedule/new/", {"service": service, "scheduled_at": when}),
+        (
+            "/dashboard/schedule/series/new/",
+            {
+                "service": service,
+                "weekdays": ["0"],
+                "local_time": "09:00",
+                "start_date": day,
+                "count": "3",
+            },
+        ),
+        (
+            "/dashboard/appointments/new/",
+            {
+                "service": service,
+                "client_name": "Al",
+                "client_email": "al@example.com",
+                "starts_at": when,
+            },
+        ),
+    ]
+
+
+def _counts(studio) -> tuple[int, int, int]:
+    provider = studio.provider
+    return (
+        ClassSession.objects.filter(provider=provider).count(),
+        provider.appointments.count(),
+        Blackout.objects.filter(provider=provider).count(),
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("when", "day"), [("9999-12-31T23:59", "9999-12-30"), ("0001-01-01T00:00", "0001-01-02")]
+)
+def test_dates_near_year_one_or_9999_get_an_inline_error_not_a_500(owner_client, studio, when, day):
+    before = _counts(studio)
+    for url, data in _far_and_past_forms(studio, when, day):
+        response = owner_client.post(url, data)
+        assert response.status_code == 200, url
+        assert "years away: check the year." in response.text, url
+    blackout = {
+        "label": "Far",
+        "kind": "closure",
+        "all_day": "on",
+        "starts_at": when,
+        "ends_at": when,
+    }
+    response = owner_client.post("/dashboard/blackouts/", blackout)
+    assert "years away: check the year." in response.text
+    assert _counts(studio) == before
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01"])
+def test_a_week_years_away_shows_this_week_instead_of_failing(owner_client, studio, week):
+    response = owner_client.get(f"/dashboard/schedule/?week={week}")
+    assert response.status_code == 200
+    assert "Feb 16 \N{EN DASH} Feb 22, 2026" in response.text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_sessions_series_and_appointments_in_the_past_are_refused_inline(owner_client, studio):
+    before = _counts(studio)
+    for url, data in _far_and_past_forms(studio, "2026-02-19T18:00", "2026-02-16"):
+        response = owner_client.post(url, data)
+        assert response.status_code == 200, url
+        page = response.text
+        assert "That time has already passed" in page or "The start date has passed" in page, url
+    assert _counts(studio) == before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_series_starting_today_after_its_time_has_passed_is_refused(owner_client, studio):
+    data = {
+        "service": studio.service.public_id,
+        "weekdays": ["4"],
+        "local_time": "05:30",
+        "start_date": "2026-02-20",
+        "count": "2",
+    }
+    response = owner_client.post("/dashboard/schedule/series/new/", data)
+    assert "Today&#x27;s 05:30 has passed: start tomorrow." in response.text
+    response = owner_client.post("/dashboard/schedule/series/new/", {**data, "local_time": "07:00"})
+    assert response.status_code == 302
+    series = ClassSession.objects.filter(series_id__isnull=False).order_by("scheduled_at")
+    assert [s.scheduled_at for s in series] == [
+        dt.datetime(2026, 2, 20, 13, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 2, 27, 13, 0, tzinfo=dt.UTC),
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_past_session_keeps_its_time_on_edit_but_cannot_be_moved_into_the_past(
+    owner_client, studio
+):
+    session = factories.ClassSessionFactory(
+        provider=studio.provider,
+        service=studio.service,
+        scheduled_at=dt.datetime(2026, 2, 19, 15, 0, 30, tzinfo=dt.UTC),  # 09:00:30 local
+    )
+    url = f"/dashboard/sessions/{session.public_id}/edit/"
+    form = {
+        "scheduled_at": "2026-02-19T09:00",
+        "duration_min": "50",
+        "capacity": "9",
+        "price": "10",
+        "public_note": "",
+    }
+    assert owner_client.post(url, form).status_code == 302
+    session.refresh_from_db()
+    assert session.capacity == 9
+    response = owner_client.post(url, {**form, "scheduled_at": "2026-02-18T09:00"})
+    assert "That time has already passed" in response.text
+    session.refresh_from_db()
+    assert session.scheduled_at.date() == dt.date(2026, 2, 19)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_blackout_that_has_already_ended_is_refused(owner_client, studio):
+    before = _counts(studio)
+    response = owner_client.post(
+        "/dashboard/blackouts/",
+        {
+            "label": "Last week",
+            "kind": "closure",
+            "starts_at": "2026-02-10T00:00",
+            "ends_at": "2026-02-12T00:00",
+        },
+    )
+    assert "That end has already passed" in response.text
+    assert _counts(studio) == before
