@@ -101,9 +101,9 @@ class ProviderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Avatar image")
     def avatar(self, obj: Provider) -> str:
-        if not obj.avatar_url:
+        if not obj.avatar_path:
             return "-"
-        return format_html('<img src="{}" alt="" width="96" height="96">', obj.avatar_url)
+        return format_html('<img src="{}" alt="" width="96" height="96">', obj.avatar_path)
 
     @admin.action(description="Remove the avatar of selected studios", permissions=["change"])
     def remove_avatars(self, request, queryset) -> None:

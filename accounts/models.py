@@ -115,14 +115,19 @@ class Provider(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def avatar_path(self) -> str | None:
+        """Where our own pages load the avatar from: same-origin, whatever host they were
+        opened on (the CSP allows images from 'self' only)."""
+        return f"/media/{self.avatar_key}" if self.avatar_key else None
+
+    @property
     def avatar_url(self) -> str | None:
-        """Where the avatar is served (`accounts.media`), absolute so emails and partners can
-        use it as is."""
+        """The avatar's absolute URL (`accounts.media`), for partners and emails."""
         if not self.avatar_key:
             return None
         from django.conf import settings
 
-        return f"{settings.SITE_URL}/media/{self.avatar_key}"
+        return f"{settings.SITE_URL}{self.avatar_path}"
 
     @property
     def can_take_payments(self) -> bool:

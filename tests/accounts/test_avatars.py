@@ -158,5 +158,5 @@ def test_the_customer_portal_and_me_api_show_the_studios_avatar(client, api, pro
     page = client.get(f"/me/{token}").content.decode()
     me = api.get("/api/customer/me", HTTP_X_CUSTOMER_TOKEN=token).json()
 
-    assert f'src="http://testserver/media/{provider.avatar_key}"' in page
+    assert f'src="/media/{provider.avatar_key}"' in page
     assert me["studio"]["avatarUrl"] == f"http://testserver/media/{provider.avatar_key}"

@@ -20,7 +20,7 @@ def test_owner_uploads_an_avatar_and_sees_it_on_the_settings_page(owner_client, 
     assert "Avatar saved" in page
     studio.provider.refresh_from_db()
     assert studio.provider.avatar_key
-    assert f'src="http://testserver/media/{studio.provider.avatar_key}"' in page
+    assert f'src="/media/{studio.provider.avatar_key}"' in page
     assert "Remove avatar" in page
 
 
