@@ -31,9 +31,11 @@ def test_owner_uploads_an_avatar_that_shows_in_settings_and_the_portal(
     violations: list[str] = []
     page.on(
         "console",
-        lambda msg: violations.append(f"{page.url}: {msg.text}")
-        if "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            violations.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
     )
     page.goto("/dashboard/login/")
     page.get_by_label("Email").fill(owner.email)
