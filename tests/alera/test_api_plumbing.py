@@ -33,6 +33,29 @@ def test_malformed_or_unknown_key_gives_401(anon_api, minted, bad_key):
     assert set(response.json()) == {"error"}
 
 
+@pytest.mark.parametrize(
+    "bad_key",
+    ["alr_sculpt-co_\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00xx", "alr_sculpt-co_ abcdefghijkl"],
+    ids=["nul", "space"],
+)
+def test_a_key_not_shaped_like_a_key_is_401_without_a_database_lookup(
+    anon_api, minted, bad_key, django_assert_num_queries
+):
+    # No Origin, so CORS has nothing to look up: any query would be the key lookup, and a NUL
+    # in a lookup makes PostgreSQL raise (a 500).
+    with django_assert_num_queries(0):
+        response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=bad_key)
+    assert response.status_code == 401
+    assert set(response.json()) == {"error"}
+
+
+def test_a_real_secret_with_a_non_ascii_handle_gives_401(anon_api, minted):
+    forged = minted.plaintext.replace("alr_sculpt-co_", "alr_sculpt-\u00e7o_")
+    response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=forged, HTTP_ORIGIN=DEMO_ORIGIN)
+    assert response.status_code == 401
+    assert set(response.json()) == {"error"}
+
+
 def test_key_with_right_secret_but_wrong_handle_gives_401(anon_api, minted):
     forged = minted.plaintext.replace("alr_sculpt-co_", "alr_other-studio_")
     response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=forged, HTTP_ORIGIN=DEMO_ORIGIN)
