@@ -1,9 +1,11 @@
-"""Keep /api/ answers JSON even when Django itself, not DRF, produces the error."""
+"""Request plumbing: NUL characters stopped at the door, and /api/ answers kept JSON even when
+Django itself, not DRF, produces the error."""
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 
 from alera.api.errors import json_error
 
@@ -23,8 +25,6 @@ class ApiErrorMiddleware:
 
     @staticmethod
     def _declared_too_big(request):
-        from django.conf import settings
-
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -49,3 +49,50 @@ class ApiErrorMiddleware:
             return json_error(403, "Forbidden.")
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return json_error(500, "Something went wrong on our side; it has been logged.")
+
+
+NUL_MESSAGE = "The request contains a NUL character (%00), which no address or field may hold."
+
+
+class RejectNulMiddleware:
+    """A 400 for a NUL character in the path, the query string or a posted form field.
+
+    PostgreSQL cannot hold or even compare a text value with a NUL in it: a lookup like
+    `/api/classes/a%00b`, `/me/new-link` posting `studio=a%00b` or `?studio=%00` raised
+    DataError (a 500) instead of "not found". Refusing them here covers every URL, query and
+    form of the site at once. A cookie with a NUL (`sessionid="\\000…"`, printable on the
+    wire) is dropped instead, as if it had never been sent, so the session lookup can't fail.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            if request.path_info.startswith("/api/"):
+                return json_error(400, NUL_MESSAGE)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in value:
+                del request.COOKIES[name]
+        return self.get_response(request)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
+        return True
+    if request.method != "POST" or request.content_type not in _FORM_TYPES:
+        return False
+    if request.path_info.startswith("/api/"):
+        return False  # the API only parses JSON (its fields refuse NULs); a form there is a 415
+    # Text fields only: an uploaded file's bytes are in request.FILES and never looked at.
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in request.POST.lists()
+    )
