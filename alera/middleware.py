@@ -17,11 +17,30 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
-            too_big = self._declared_too_big(request)
-            if too_big:
-                return too_big
-        return self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        too_big = self._declared_too_big(request)
+        if too_big:
+            return too_big
+        return self._enveloped(request, self.get_response(request))
+
+    @staticmethod
+    def _enveloped(request, response):
+        """An error Django produced in HTML or as an empty body (a plain view's 405, the 400
+        for a Host not in ALLOWED_HOSTS) re-shaped into the envelope, its headers kept."""
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or content_type.startswith("application/json"):
+            return response
+        if response.status_code == 405:
+            allowed = response.get("Allow", "")
+            message = f"Method {request.method} is not allowed here (allowed: {allowed})."
+        else:
+            message = f"{response.reason_phrase}."
+        enveloped = json_error(response.status_code, message)
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                enveloped[header] = response[header]
+        return enveloped
 
     @staticmethod
     def _declared_too_big(request):

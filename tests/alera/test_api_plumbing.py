@@ -186,3 +186,18 @@ def test_key_of_one_provider_sees_only_that_provider(anon_api, minted):
         "/api/probe", HTTP_X_ALERA_KEY=other_key.plaintext, HTTP_ORIGIN=DEMO_ORIGIN
     )
     assert response.json() == {"provider": "other-studio"}
+
+
+def test_a_405_from_a_plain_django_view_under_api_is_in_the_envelope(client):
+    response = client.post("/api/cal/some-secret.ics")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"error": "Method POST is not allowed here (allowed: GET, HEAD)."}
+
+
+def test_a_host_not_allowed_gives_a_json_400_under_api(anon_api):
+    response = anon_api.get("/api/classes", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Bad Request."}
