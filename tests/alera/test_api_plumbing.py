@@ -115,6 +115,14 @@ def test_wrong_method_gives_json_405(api):
     assert "error" in response.json()
 
 
+def test_drf_errors_read_as_sentences_without_an_internal_detail_prefix(api):
+    assert api.delete("/api/probe").json() == {"error": 'Method "DELETE" not allowed.'}
+    response = api.post("/api/probe", "x", content_type="text/plain")
+    assert response.json() == {"error": 'Unsupported media type "text/plain" in request.'}
+    response = api.post("/api/probe", data="{not json", content_type="application/json")
+    assert response.json()["error"].startswith("Malformed request body: JSON parse error")
+
+
 def test_malformed_json_gives_json_400(api):
     response = api.post("/api/probe", data="{not json", content_type="application/json")
     assert response.status_code == 400
