@@ -74,22 +74,25 @@ NUL_MESSAGE = "The request contains a NUL character (%00), which no address or f
 
 
 class RejectNulMiddleware:
-    """A 400 for a NUL character in the path, the query string or a posted form field.
+    """Requests carrying a NUL character never reach a database lookup.
 
     PostgreSQL cannot hold or even compare a text value with a NUL in it: a lookup like
     `/api/classes/a%00b`, `/me/new-link` posting `studio=a%00b` or `?studio=%00` raised
-    DataError (a 500) instead of "not found". Refusing them here covers every URL, query and
-    form of the site at once. A cookie with a NUL (`sessionid="\\000…"`, printable on the
-    wire) is dropped instead, as if it had never been sent, so the session lookup can't fail.
+    DataError (a 500) instead of "not found". Under /api/ an address with a NUL names no
+    resource: a JSON 404, a status every endpoint documents (the API's query parameters and
+    JSON fields refuse NULs themselves, with the status the contract gives them). Elsewhere a
+    NUL in the path, the query string or a posted form field is a 400. A cookie with a NUL
+    (`sessionid="\\000…"`, printable on the wire) is dropped, as if it had never been sent.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request):
-            if request.path_info.startswith("/api/"):
-                return json_error(400, NUL_MESSAGE)
+        if request.path_info.startswith("/api/"):
+            if "\x00" in request.path_info:
+                return json_error(404, "No API endpoint at this address (it holds a NUL).")
+        elif _page_request_has_nul(request):
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         for name, value in list(request.COOKIES.items()):
             if "\x00" in value:
@@ -100,7 +103,7 @@ class RejectNulMiddleware:
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _has_nul(request) -> bool:
+def _page_request_has_nul(request) -> bool:
     if "\x00" in request.path_info:
         return True
     query = request.META.get("QUERY_STRING", "")
@@ -108,8 +111,6 @@ def _has_nul(request) -> bool:
         return True
     if request.method != "POST" or request.content_type not in _FORM_TYPES:
         return False
-    if request.path_info.startswith("/api/"):
-        return False  # the API only parses JSON (its fields refuse NULs); a form there is a 415
     # Text fields only: an uploaded file's bytes are in request.FILES and never looked at.
     return any(
         "\x00" in name or any("\x00" in value for value in values)

@@ -1,5 +1,6 @@
-"""A NUL character can't reach PostgreSQL: addresses, queries and forms holding one are a 400
-(JSON under /api/), and a cookie holding one is ignored. Each of these was a DataError (500)."""
+"""A NUL character can't reach PostgreSQL: an API address holding one is a JSON 404, a page
+address, query or form holding one a 400, and a cookie holding one is ignored. On PostgreSQL
+each of these was a DataError (a 500)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,17 +21,25 @@ pytestmark = pytest.mark.django_db
         ("get", "/api/classes/class-a%00b"),
         ("post", "/api/classes/class-a%00b/book"),
         ("post", "/api/classes/class-a%00b/waitlist"),
-        ("get", "/api/classes?handle=sculpt-co&from=2026-05-01&to=2026-05-02&x=%00"),
+        ("post", "/api/enrollments/enr-a%00b/cancel"),
         ("get", "/api/cal/a%00b.ics"),
     ],
 )
-def test_a_nul_in_an_api_address_gives_a_json_400_and_changes_nothing(api, method, path):
+def test_an_api_address_holding_a_nul_is_a_json_404_and_changes_nothing(api, method, path):
     response = api.post(path, CUSTOMER, format="json") if method == "post" else api.get(path)
-    assert response.status_code == 400
-    assert "NUL" in response.json()["error"]
+    assert response.status_code == 404
+    assert response.json()["error"]
     assert not Enrollment.objects.exists()
     assert not WaitlistEntry.objects.exists()
     assert not Client.objects.exists()
+
+
+def test_a_nul_in_an_api_query_gets_the_status_the_contract_gives_that_parameter(api, provider):
+    response = api.get("/api/customer/me?token=%00")
+    assert response.status_code == 401  # a malformed customer token
+    response = api.get("/api/classes?handle=sculpt%00co&from=2026-05-01&to=2026-05-02")
+    assert response.status_code == 400
+    assert "handle" in response.json()["error"]
 
 
 def test_a_nul_in_a_portal_address_or_query_gives_400(client, provider):
