@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -16,6 +17,8 @@ from accounts.models import ApiKey, Membership, Provider, ProviderAvatar, User
 from accounts.origins import normalize_origin
 
 KEY_PREFIX_LENGTH = 10
+# alr_<handle>_<secret>: a handle is a slug, a secret is `secrets.token_urlsafe` output.
+_KEY_SHAPE = re.compile(rf"alr_([a-z0-9-]+)_([A-Za-z0-9_-]{{{KEY_PREFIX_LENGTH},}})")
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,15 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 
 def api_key_lookup(plaintext: str) -> ApiKey | None:
-    """The live key matching `plaintext`, compared in constant time; None when unknown."""
-    parts = (plaintext or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != "alr" or len(parts[2]) < KEY_PREFIX_LENGTH:
+    """The live key matching `plaintext`, compared in constant time; None when unknown.
+
+    Anything not shaped like a key is refused before the database: a NUL in it made
+    PostgreSQL raise, and a non-ASCII handle made `compare_digest` raise (both a 500).
+    """
+    shape = _KEY_SHAPE.fullmatch(plaintext or "")
+    if shape is None:
         return None
-    handle, secret = parts[1], parts[2]
+    handle, secret = shape.group(1), shape.group(2)
     api_key = (
         ApiKey.objects.select_related("provider")
         .filter(prefix=secret[:KEY_PREFIX_LENGTH], revoked_at__isnull=True)

@@ -1,9 +1,11 @@
-"""Keep /api/ answers JSON even when Django itself, not DRF, produces the error."""
+"""Request plumbing: NUL characters stopped at the door, and /api/ answers kept JSON even when
+Django itself, not DRF, produces the error."""
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 
 from alera.api.errors import json_error
 
@@ -15,16 +17,33 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
-            too_big = self._declared_too_big(request)
-            if too_big:
-                return too_big
-        return self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        too_big = self._declared_too_big(request)
+        if too_big:
+            return too_big
+        return self._enveloped(request, self.get_response(request))
+
+    @staticmethod
+    def _enveloped(request, response):
+        """An error Django produced in HTML or as an empty body (a plain view's 405, the 400
+        for a Host not in ALLOWED_HOSTS) re-shaped into the envelope, its headers kept."""
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or content_type.startswith("application/json"):
+            return response
+        if response.status_code == 405:
+            allowed = response.get("Allow", "")
+            message = f"Method {request.method} is not allowed here (allowed: {allowed})."
+        else:
+            message = f"{response.reason_phrase}."
+        enveloped = json_error(response.status_code, message)
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                enveloped[header] = response[header]
+        return enveloped
 
     @staticmethod
     def _declared_too_big(request):
-        from django.conf import settings
-
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -49,3 +68,51 @@ class ApiErrorMiddleware:
             return json_error(403, "Forbidden.")
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return json_error(500, "Something went wrong on our side; it has been logged.")
+
+
+NUL_MESSAGE = "The request contains a NUL character (%00), which no address or field may hold."
+
+
+class RejectNulMiddleware:
+    """Requests carrying a NUL character never reach a database lookup.
+
+    PostgreSQL cannot hold or even compare a text value with a NUL in it: a lookup like
+    `/api/classes/a%00b`, `/me/new-link` posting `studio=a%00b` or `?studio=%00` raised
+    DataError (a 500) instead of "not found". Under /api/ an address with a NUL names no
+    resource: a JSON 404, a status every endpoint documents (the API's query parameters and
+    JSON fields refuse NULs themselves, with the status the contract gives them). Elsewhere a
+    NUL in the path, the query string or a posted form field is a 400. A cookie with a NUL
+    (`sessionid="\\000…"`, printable on the wire) is dropped, as if it had never been sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            if "\x00" in request.path_info:
+                return json_error(404, "No API endpoint at this address (it holds a NUL).")
+        elif _page_request_has_nul(request):
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in value:
+                del request.COOKIES[name]
+        return self.get_response(request)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _page_request_has_nul(request) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
+        return True
+    if request.method != "POST" or request.content_type not in _FORM_TYPES:
+        return False
+    # Text fields only: an uploaded file's bytes are in request.FILES and never looked at.
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in request.POST.lists()
+    )

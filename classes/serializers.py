@@ -1,5 +1,7 @@
 """Wire shapes of the classes API (camelCase, as the contract names them)."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
@@ -9,12 +11,26 @@ from customers.services import phone_normalize
 
 # -- input -------------------------------------------------------------------------------
 
+# A local day is turned into UTC bounds up to a day either side (time zones reach ±14 h, and
+# the range ends at the start of the day after `to`); outside these, that arithmetic would
+# leave Python's date range, so such a date is a 400 like any other invalid one.
+MIN_LIST_DATE = dt.date.min + dt.timedelta(days=1)
+MAX_LIST_DATE = dt.date.max - dt.timedelta(days=2)
+
+
+def _listable(value: dt.date) -> dt.date:
+    if not MIN_LIST_DATE <= value <= MAX_LIST_DATE:
+        raise serializers.ValidationError(
+            f"must be between {MIN_LIST_DATE.isoformat()} and {MAX_LIST_DATE.isoformat()}."
+        )
+    return value
+
 
 class ClassListQuery(serializers.Serializer):
     handle = serializers.CharField(max_length=50)
     # `from` is a Python keyword; the field is renamed in __init__.
-    date_from = serializers.DateField(input_formats=["%Y-%m-%d"])
-    to = serializers.DateField(input_formats=["%Y-%m-%d"])
+    date_from = serializers.DateField(input_formats=["%Y-%m-%d"], validators=[_listable])
+    to = serializers.DateField(input_formats=["%Y-%m-%d"], validators=[_listable])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

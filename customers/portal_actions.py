@@ -153,7 +153,10 @@ def _tip_amount(post) -> int | None:
             dollars = Decimal(raw[:20])
         except InvalidOperation:
             return None
-        if not dollars.is_finite():
+        # Out-of-range amounts are refused before any arithmetic: `1e999999999` is a valid
+        # Decimal whose cents overflow the decimal context (a 500), and `1e99999` one whose
+        # int() has a hundred thousand digits.
+        if not dollars.is_finite() or not 0 < dollars <= Decimal(TIP_MAX_CENTS) / 100:
             return None
         return int((dollars * 100).to_integral_value(rounding=ROUND_HALF_UP))
     try:

@@ -35,7 +35,7 @@ def first_message(detail) -> str:
     if isinstance(detail, dict):
         for field, value in detail.items():
             inner = first_message(value)
-            if field in ("non_field_errors", "__all__"):
+            if field in ("non_field_errors", "__all__", "detail"):  # not a field's name
                 return inner
             return f"{field}: {inner}"
         return "Invalid request."

@@ -33,6 +33,29 @@ def test_malformed_or_unknown_key_gives_401(anon_api, minted, bad_key):
     assert set(response.json()) == {"error"}
 
 
+@pytest.mark.parametrize(
+    "bad_key",
+    ["alr_sculpt-co_\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00xx", "alr_sculpt-co_ abcdefghijkl"],
+    ids=["nul", "space"],
+)
+def test_a_key_not_shaped_like_a_key_is_401_without_a_database_lookup(
+    anon_api, minted, bad_key, django_assert_num_queries
+):
+    # No Origin, so CORS has nothing to look up: any query would be the key lookup, and a NUL
+    # in a lookup makes PostgreSQL raise (a 500).
+    with django_assert_num_queries(0):
+        response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=bad_key)
+    assert response.status_code == 401
+    assert set(response.json()) == {"error"}
+
+
+def test_a_real_secret_with_a_non_ascii_handle_gives_401(anon_api, minted):
+    forged = minted.plaintext.replace("alr_sculpt-co_", "alr_sculpt-\u00e7o_")
+    response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=forged, HTTP_ORIGIN=DEMO_ORIGIN)
+    assert response.status_code == 401
+    assert set(response.json()) == {"error"}
+
+
 def test_key_with_right_secret_but_wrong_handle_gives_401(anon_api, minted):
     forged = minted.plaintext.replace("alr_sculpt-co_", "alr_other-studio_")
     response = anon_api.get("/api/probe", HTTP_X_ALERA_KEY=forged, HTTP_ORIGIN=DEMO_ORIGIN)
@@ -90,6 +113,14 @@ def test_wrong_method_gives_json_405(api):
     response = api.delete("/api/probe")
     assert response.status_code == 405
     assert "error" in response.json()
+
+
+def test_drf_errors_read_as_sentences_without_an_internal_detail_prefix(api):
+    assert api.delete("/api/probe").json() == {"error": 'Method "DELETE" not allowed.'}
+    response = api.post("/api/probe", "x", content_type="text/plain")
+    assert response.json() == {"error": 'Unsupported media type "text/plain" in request.'}
+    response = api.post("/api/probe", data="{not json", content_type="application/json")
+    assert response.json()["error"].startswith("Malformed request body: JSON parse error")
 
 
 def test_malformed_json_gives_json_400(api):
@@ -163,3 +194,18 @@ def test_key_of_one_provider_sees_only_that_provider(anon_api, minted):
         "/api/probe", HTTP_X_ALERA_KEY=other_key.plaintext, HTTP_ORIGIN=DEMO_ORIGIN
     )
     assert response.json() == {"provider": "other-studio"}
+
+
+def test_a_405_from_a_plain_django_view_under_api_is_in_the_envelope(client):
+    response = client.post("/api/cal/some-secret.ics")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"error": "Method POST is not allowed here (allowed: GET, HEAD)."}
+
+
+def test_a_host_not_allowed_gives_a_json_400_under_api(anon_api):
+    response = anon_api.get("/api/classes", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Bad Request."}

@@ -173,12 +173,13 @@ def test_a_token_for_another_booking_gives_401(anon_api, provider):
     assert theirs.status == Enrollment.Status.CONFIRMED
 
 
-def test_a_token_of_another_purpose_gives_401(anon_api, provider):
+@pytest.mark.parametrize("purpose", [Purpose.CUSTOMER, Purpose.TIP])
+def test_a_token_of_another_purpose_gives_401(anon_api, provider, purpose):
     enrollment = paid_enrollment(provider, starts_in=dt.timedelta(days=2))
-    customer = token_make(
-        Purpose.CUSTOMER, record_id=enrollment.public_id, provider_id=provider.public_id
-    )
-    assert cancel(anon_api, enrollment, token=customer).status_code == 401
+    other = token_make(purpose, record_id=enrollment.public_id, provider_id=provider.public_id)
+    assert cancel(anon_api, enrollment, token=other).status_code == 401
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.CONFIRMED
 
 
 def test_an_expired_token_gives_401(anon_api, provider):

@@ -140,6 +140,31 @@ def test_a_sixty_day_range_is_allowed(api, provider):
     assert _list(api, "2026-05-01", "2026-06-30").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("tz", "frm", "to"),
+    [
+        ("America/Chicago", "9999-12-30", "9999-12-31"),
+        ("Asia/Tokyo", "0001-01-01", "0001-01-02"),
+        ("Pacific/Kiritimati", "0001-01-01", "0001-01-01"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_give_400_not_500(api, provider, tz, frm, to):
+    provider.timezone = tz
+    provider.save(update_fields=["timezone"])
+    response = _list(api, frm, to)
+    assert response.status_code == 400
+    assert "between" in response.json()["error"]
+
+
+def test_the_first_and_last_listable_days_answer_an_empty_list(api, provider):
+    provider.timezone = "Pacific/Kiritimati"  # UTC+14: the local day starts the day before
+    provider.save(update_fields=["timezone"])
+    assert _list(api, "0001-01-02", "0001-01-03").json() == {"classes": [], "blackouts": []}
+    provider.timezone = "Etc/GMT+12"  # UTC-12: the local day ends the day after
+    provider.save(update_fields=["timezone"])
+    assert _list(api, "9999-12-28", "9999-12-29").json() == {"classes": [], "blackouts": []}
+
+
 def test_another_studios_handle_gives_403_and_unknown_handle_404(api, provider):
     factories.ProviderFactory(handle="rival-studio")
     assert _list(api, handle="rival-studio").status_code == 403

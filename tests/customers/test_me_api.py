@@ -165,11 +165,13 @@ def test_expired_token_gives_401(api, customer):
     assert "expired" in response.json()["error"]
 
 
-def test_a_cancel_token_is_not_a_customer_token(api, customer, booking):
+@pytest.mark.parametrize("purpose", [Purpose.CANCEL, Purpose.TIP])
+def test_a_cancel_or_tip_token_is_not_a_customer_token(api, customer, booking, purpose):
     token = token_make(
-        Purpose.CANCEL, record_id=customer.public_id, provider_id=customer.provider.public_id
+        purpose, record_id=customer.public_id, provider_id=customer.provider.public_id
     )
     assert api.get(URL, HTTP_X_CUSTOMER_TOKEN=token).status_code == 401
+    assert api.get(URL, {"token": token}).status_code == 401
 
 
 def test_token_of_another_studios_customer_gives_403(api, other_provider):

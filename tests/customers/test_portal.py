@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from classes.models import Enrollment
 from customers.services import customer_token_make
+from customers.tokens import Purpose, token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,19 @@ def test_bad_token_gets_a_friendly_page_with_a_new_link_form(client, customer, t
     assert "This link doesn't work" in html
     assert 'data-testid="new-link-form"' in html
     assert 'name="studio"' in html
+
+
+@pytest.mark.parametrize("purpose", [Purpose.CANCEL, Purpose.TIP])
+def test_a_cancel_or_tip_token_does_not_open_the_portal(client, customer, booking, purpose):
+    token = token_make(
+        purpose, record_id=customer.public_id, provider_id=customer.provider.public_id
+    )
+    response = client.get(_home(token))
+    assert response.status_code == 401
+    assert customer.name not in response.content.decode()
+    assert client.post(f"{_home(token)}/sign-out").status_code == 302
+    customer.refresh_from_db()
+    assert customer.tokens_valid_after is None
 
 
 def test_expired_token_page_knows_the_studio_and_sends_a_fresh_link(

@@ -67,6 +67,8 @@ def test_a_custom_dollar_amount_is_turned_into_cents(client, visit, fake_stripe)
         {"custom": "abc"},
         {"custom": "nan"},
         {"custom": "1e308"},
+        {"custom": "1e999999999"},  # its cents overflowed the decimal context: a 500
+        {"custom": "-1e999999999"},
         {"custom": "-5"},
         {"amount": "9" * 40},
         {"amount": "50"},

@@ -213,3 +213,24 @@ def test_an_oversized_json_body_gives_413_before_parsing(api, free_class, settin
     assert response.status_code == 413
     assert "error" in response.json()
     assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["[" * 5000, '{"name": ' + "[" * 5000 + "]" * 5000 + "}", '{"a":' * 3000 + "1" + "}" * 3000],
+    ids=["unclosed-arrays", "nested-field", "nested-objects"],
+)
+def test_json_nested_deeper_than_the_parser_can_go_gives_400_not_500(api, free_class, payload):
+    assert len(payload) < 64 * 1024  # under the body limit: the parser itself must cope
+    response = api.post(
+        f"/api/classes/{free_class.public_id}/book", payload, content_type="application/json"
+    )
+    assert_refused(response, "nested too deeply")
+    assert not Enrollment.objects.exists()
+
+
+def test_deeply_nested_json_on_an_endpoint_without_a_key_gives_400(anon_api):
+    response = anon_api.post(
+        "/api/enrollments/enr-x/cancel", "[" * 5000, content_type="application/json"
+    )
+    assert_refused(response, "nested too deeply")
