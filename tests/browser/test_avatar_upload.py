@@ -22,7 +22,13 @@ def owner(transactional_db):
 
 
 def _loaded(page, selector: str) -> int:
-    return page.eval_on_selector(selector, "img => img.complete ? img.naturalWidth : 0")
+    """The image's decoded width, once the browser has finished loading it (0 if it failed:
+    a blocked or broken image completes with no pixels)."""
+    page.wait_for_function(
+        "selector => { const img = document.querySelector(selector); return img && img.complete; }",
+        arg=selector,
+    )
+    return page.eval_on_selector(selector, "img => img.naturalWidth")
 
 
 def test_owner_uploads_an_avatar_that_shows_in_settings_and_the_portal(
