@@ -6,6 +6,7 @@ or deleted, and balances are read-only on their cards and packs.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, resend_email_action, run_per_object
 from payments.models import (
@@ -22,6 +23,9 @@ from payments.services.events import stripe_event_process
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
+    # Built for display only (the admin is read-only here); naming the scheme keeps Django 6's
+    # changed URLField default from warning on every page.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "public_id",
         "provider",
