@@ -1,11 +1,11 @@
-"""Request plumbing: NUL characters stopped at the door, and /api/ answers kept JSON even when
-Django itself, not DRF, produces the error."""
+"""Request plumbing: oversized page bodies and NUL characters stopped at the door, and /api/
+answers kept JSON even when Django itself, not DRF, produces the error."""
 
 import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from alera.api.errors import json_error
 
@@ -68,6 +68,38 @@ class ApiErrorMiddleware:
             return json_error(403, "Forbidden.")
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return json_error(500, "Something went wrong on our side; it has been logged.")
+
+
+class PageBodyLimitMiddleware:
+    """A page request (dashboard, portal, admin) whose declared body is over
+    `PAGE_BODY_MAX_BYTES` is a 413 before anything reads it.
+
+    Django caps form fields (`DATA_UPLOAD_MAX_MEMORY_SIZE`) but not uploaded files, and the
+    body is parsed before any view runs (the CSRF and NUL checks read `request.POST`), so
+    without this anyone could make a worker spool gigabytes to disk. The largest honest body
+    is an avatar upload (5 MB) with its form. /api/ has its own, smaller limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(
+                "Content-Length is not a number.", content_type="text/plain; charset=utf-8"
+            )
+        if length > settings.PAGE_BODY_MAX_BYTES:
+            limit_mb = settings.PAGE_BODY_MAX_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"That request is too large: at most {limit_mb} MB can be sent at once.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 NUL_MESSAGE = "The request contains a NUL character (%00), which no address or field may hold."

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alera.middleware.ApiErrorMiddleware",
+    "alera.middleware.PageBodyLimitMiddleware",
     "alera.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +144,8 @@ STORAGES = {
 
 # API bodies are small JSON documents; anything bigger is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
+# Whole bodies of page (non-API) requests, files included: a 5 MB avatar and its form fit.
+PAGE_BODY_MAX_BYTES = env.int("PAGE_BODY_MAX_BYTES", default=6 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
