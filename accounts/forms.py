@@ -91,9 +91,7 @@ class AvatarForm(forms.Form):
     image = forms.FileField(
         label="Avatar image",
         help_text="PNG, JPEG, WebP or GIF up to 5 MB; shown at up to 512 px on partner sites.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
-        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
     )
 
 

@@ -18,7 +18,7 @@ def avatar_serve(request: HttpRequest, key: str) -> HttpResponse:
     )
     if avatar is None:
         raise Http404("No such image.")
-    etag = f'"{key.rsplit("-", 1)[-1].split(".")[0]}"'
+    etag = f'"{key}"'  # the key names the bytes (content-addressed), so it is their tag
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:

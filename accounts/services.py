@@ -223,7 +223,6 @@ def provider_avatar_remove(*, provider: Provider) -> Provider:
 
 
 @transaction.atomic
-@transaction.atomic
 def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User) -> Membership:
     """Add a person to the studio and email them a link to set their password.
 

@@ -12,6 +12,14 @@ from alera.api.errors import json_error
 logger = logging.getLogger("alera.api")
 
 
+def _declared_length(request) -> int | None:
+    """The body length the client declared (0 when none); None when it isn't a number."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
 class ApiErrorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,9 +52,8 @@ class ApiErrorMiddleware:
 
     @staticmethod
     def _declared_too_big(request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        length = _declared_length(request)
+        if length is None:
             return json_error(400, "Content-Length is not a number.")
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return json_error(
@@ -86,9 +93,8 @@ class PageBodyLimitMiddleware:
     def __call__(self, request):
         if request.path.startswith("/api/"):
             return self.get_response(request)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        length = _declared_length(request)
+        if length is None:
             return HttpResponseBadRequest(
                 "Content-Length is not a number.", content_type="text/plain; charset=utf-8"
             )

@@ -217,10 +217,13 @@ class SeriesForm(CentsFormMixin, _CatalogueChoices):
         now = timezone.localtime()
         if start is not None and start < now.date():
             self.add_error("start_date", "The start date has passed: start today or later.")
-        elif start == now.date() and at is not None and start.weekday() in (days or []):
-            first_passed = at <= now.time()
-            if first_passed:
-                self.add_error("start_date", f"Today's {at:%H:%M} has passed: start tomorrow.")
+        elif (
+            start == now.date()
+            and at is not None
+            and start.weekday() in (days or [])
+            and at <= now.time()
+        ):
+            self.add_error("start_date", f"Today's {at:%H:%M} has passed: start tomorrow.")
         return data
 
     def series_fields(self) -> dict:
