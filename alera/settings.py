@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE["expire-class-packs"] = {
     "task": "payments.tasks.expire_packages",
     "schedule": 3600.0,
 }
+# Refunds we owe are rows retried with backoff until Stripe accepts them (issue 21).
+CELERY_BEAT_SCHEDULE["retry-owed-refunds"] = {
+    "task": "payments.tasks.retry_refunds",
+    "schedule": 60.0,
+}
 
 # --- Security headers and login throttling (issue 7) -------------------------------------
 # Content-Security-Policy (django-csp 4) on every page: our own origin only, no inline

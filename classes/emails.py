@@ -73,6 +73,19 @@ def payment_expired(*, enrollment_id: int) -> Email | None:
     )
 
 
+@email_builder("payment_failed")
+def payment_failed(*, enrollment_id: int) -> Email | None:
+    enrollment = _enrollment(enrollment_id)
+    if enrollment is None or enrollment.status != Enrollment.Status.CANCELLED:
+        return None
+    return Email(
+        to=[enrollment.client.email],
+        subject=f"Your payment for {enrollment.class_session.name_snapshot} did not go through",
+        context=_context(enrollment),
+        provider=enrollment.provider,
+    )
+
+
 @email_builder("waitlist_joined")
 def waitlist_joined(*, waitlist_entry_id: int) -> Email | None:
     entry = (

@@ -1,8 +1,9 @@
-"""Emails the payments app sends: a bought pack, a gift card, a post-visit tip request."""
+"""Emails the payments app sends: a bought pack, a gift card, a post-visit tip request, a
+refunded second tip."""
 
 from classes.models import Appointment
 from customers.emails import Email, email_builder
-from payments.models import ClientPackage, GiftCard
+from payments.models import ClientPackage, GiftCard, PaymentRefund
 from payments.services.gift_cards import gift_card_delivery_address
 from payments.services.packs import package_portal_url
 from payments.services.tips import tip_page_url
@@ -56,4 +57,28 @@ def appointment_tip_request(*, appointment_id: int) -> Email | None:
         subject=f"Thanks for visiting {appointment.provider.display_name}",
         context={"appointment": appointment, "tip_url": tip_page_url(appointment)},
         provider=appointment.provider,
+    )
+
+
+@email_builder("tip_refunded")
+def tip_refunded(*, refund_id: int) -> Email | None:
+    refund = (
+        PaymentRefund.objects.select_related("payment", "provider", "client")
+        .filter(pk=refund_id, status=PaymentRefund.Status.SUCCEEDED)
+        .first()
+    )
+    if refund is None or refund.client is None:
+        return None
+    appointment = (
+        Appointment.objects.select_related("service")
+        .filter(provider=refund.provider, public_id=refund.payment.details.get("appointment_id"))
+        .first()
+    )
+    if appointment is None:
+        return None
+    return Email(
+        to=[refund.payment.customer_email or refund.client.email],
+        subject=f"Your second tip to {refund.provider.display_name} was refunded",
+        context={"refund": refund, "client": refund.client, "appointment": appointment},
+        provider=refund.provider,
     )

@@ -24,6 +24,7 @@ class Payment(models.Model):
         OPEN = "open"
         PAID = "paid"
         EXPIRED = "expired"
+        FAILED = "failed"  # a delayed payment method (checkout.session.async_payment_failed)
         REFUNDED = "refunded"
 
     public_id = PublicIdField("pay")
@@ -56,6 +57,66 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.kind} {self.amount_cents}c {self.status}"
+
+
+class PaymentRefund(models.Model):
+    """One refund of a payment, keyed on its own id: owed by us, or made in Stripe's Dashboard.
+
+    A refund we owe is a row first (`pending`), written in the transaction that decided it,
+    then tried until Stripe accepts it (`succeeded`), so it can't be dropped. `abandoned`: a
+    cancel whose refund Stripe refused (the booking stayed as it was). `failed`: Stripe
+    accepted it and later reported `refund.failed`, so the money never went back.
+    `Payment.refunded_cents` is the sum of the succeeded rows.
+    """
+
+    class Reason(models.TextChoices):
+        CANCEL = "cancel"
+        UNSEATED = "unseated"  # paid after the hold expired, and no seat was left
+        DUPLICATE_TIP = "duplicate_tip"
+        EXTERNAL = "external"  # made outside Alera (the studio's Stripe Dashboard)
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SUCCEEDED = "succeeded"
+        ABANDONED = "abandoned"
+        FAILED = "failed"
+
+    public_id = PublicIdField("rf")
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.PROTECT, related_name="refunds"
+    )
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    client = models.ForeignKey(
+        "customers.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enrollment = models.ForeignKey(
+        "classes.Enrollment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    amount_cents = models.PositiveIntegerField()
+    stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # What a cancel decided (by, reason, late, credit, email), applied once the money is back.
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="refund_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.reason} {self.amount_cents}c {self.status}"
 
 
 class StripeEvent(models.Model):

@@ -1,9 +1,8 @@
 from celery import shared_task
 
-from payments.models import Payment
-from payments.services.checkout import payment_refund
 from payments.services.events import stripe_event_process
 from payments.services.packs import package_expire_due
+from payments.services.refunds import refund_attempt, refunds_retry_due
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
@@ -11,15 +10,18 @@ def process_stripe_event(event_pk: int) -> None:
     stripe_event_process(event_pk=event_pk)
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
-def refund_payment(payment_pk: int, reason: str) -> str:
-    """Refund what is left of a payment we cannot honour (the key makes retries safe)."""
-    payment = Payment.objects.get(pk=payment_pk)
-    if payment.status != Payment.Status.PAID:
-        return ""
-    return payment_refund(
-        payment=payment, amount_cents=payment.amount_cents - payment.refunded_cents, reason=reason
-    )
+@shared_task
+def attempt_refund(refund_pk: int) -> str:
+    """Try a refund we owe, right after the decision commits. A failure is rescheduled on
+    the row itself (`next_attempt_at`), where `retry_refunds` picks it up: no Celery retry
+    state to lose."""
+    return refund_attempt(refund_id=refund_pk).status
+
+
+@shared_task
+def retry_refunds() -> int:
+    """Beat, every minute: try every owed refund that is due again."""
+    return refunds_retry_due()
 
 
 @shared_task

@@ -1,8 +1,11 @@
 """Cancelling bookings (by the customer, the owner or the studio cancelling a class).
 
-Money first: a refund is asked of Stripe before anything of ours changes, so a Stripe
-failure (502) leaves the booking exactly as it was. The idempotency key derived from the
-enrollment makes a retried or concurrent cancel refund once.
+One cancel wins, under the class lock. It decides there, and when money goes back it claims
+the refund (a pending `PaymentRefund`) in that same transaction; any other cancel of the
+booking meanwhile is a 409. Stripe is asked outside the transaction, and only once it has
+refunded is the booking cancelled, recording what Stripe did. A refusal (502) leaves the
+booking exactly as it was; an unknown outcome (Stripe didn't answer) keeps the claim until
+the refund sweep finds out from Stripe what happened and records just that.
 """
 
 import datetime as dt
@@ -20,8 +23,9 @@ from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.common import session_lock
 from classes.services.waitlist import waitlist_seat_opened
 from customers.emails import email_queue
-from payments.models import ClientPackage, PackageCreditEntry, Payment
-from payments.services.checkout import payment_refund
+from payments.errors import PaymentFailed
+from payments.models import ClientPackage, PackageCreditEntry, PaymentRefund
+from payments.services.refunds import refund_claim, refund_run_claim, refundable_cents
 
 logger = logging.getLogger(__name__)
 
@@ -77,56 +81,24 @@ def enrollment_cancel(
 
     `refund=None` applies the service's cancel window (full refund or pack credit inside it,
     nothing outside: `late_cancel`); True always refunds/returns the credit (the studio's
-    fault), False never does. 410 for Completed/NoShow; PaymentFailed (502) leaves it as it was.
+    fault), False never does. 410 for Completed/NoShow; 409 while another cancel of it is
+    waiting for Stripe; PaymentFailed (502) leaves it as it was.
     """
-    for _ in range(3):
-        try:
-            return _cancel_once(
-                enrollment_id=enrollment.pk,
-                reason=reason,
-                by=by,
-                refund=refund,
-                email_kind=email_kind,
-            )
-        except _StateChanged:
-            continue  # paid (or expired) while we decided: decide again on fresh state
-    raise ApiError(409, "The booking changed while cancelling; please try again.")
-
-
-class _StateChanged(Exception):
-    """The booking moved between the refund decision and the locked commit."""
-
-
-def _cancel_once(
-    *, enrollment_id: int, reason: str, by: str, refund: bool | None, email_kind: str
-) -> CancelResult:
-    enrollment = Enrollment.objects.select_related(
-        "class_session__service", "payment", "provider"
-    ).get(pk=enrollment_id)
-    if enrollment.status == Enrollment.Status.CANCELLED:
-        return _result(enrollment)
-    if enrollment.status not in ACTIVE:
-        raise ClassGone(f"This booking is already {enrollment.status} and cannot be cancelled.")
-    late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
-    give_back = (not late) if refund is None else refund
-    if refund is True:
-        refund_cents = _paid_by_card(enrollment)
-    elif refund is False:
-        refund_cents = 0
-    refund_id = ""
-    if refund_cents > 0:
-        refund_id = _refund(enrollment=enrollment, amount_cents=refund_cents)
-    return _cancel_commit(
+    decided = _cancel_decide(
         enrollment_id=enrollment.pk,
-        decided_on=(enrollment.status, enrollment.amount_paid_cents),
         reason=reason[:500],
         by=by,
-        late=late and refund is not True,
-        return_credit=give_back,
-        refunded_cents=refund_cents,
-        refund_id=refund_id,
+        refund=refund,
         email_kind=email_kind,
     )
+    if isinstance(decided, CancelResult):
+        return decided
+    claim = refund_run_claim(refund=decided)
+    if claim.status == PaymentRefund.Status.SUCCEEDED:
+        return _result(
+            Enrollment.objects.select_related("class_session__service").get(pk=enrollment.pk)
+        )
+    raise PaymentFailed(claim.last_error or "Stripe could not refund the payment.")
 
 
 def _paid_by_card(enrollment: Enrollment) -> int:
@@ -137,41 +109,93 @@ def _paid_by_card(enrollment: Enrollment) -> int:
     return enrollment.amount_paid_cents
 
 
-def _refund(*, enrollment: Enrollment, amount_cents: int) -> str:
-    payment: Payment = enrollment.payment
-    already = payment.refunded_cents
-    if already >= amount_cents and payment.refund_id:
-        return payment.refund_id
-    return payment_refund(
-        payment=payment,
-        amount_cents=amount_cents - already,
-        reason=f"cancel-{enrollment.public_id}",
-    )
-
-
 @transaction.atomic
-def _cancel_commit(
-    *,
-    enrollment_id: int,
-    decided_on: tuple[str, int],
-    reason: str,
-    by: str,
-    late: bool,
-    return_credit: bool,
-    refunded_cents: int,
-    refund_id: str,
-    email_kind: str,
-) -> CancelResult:
+def _cancel_decide(
+    *, enrollment_id: int, reason: str, by: str, refund: bool | None, email_kind: str
+) -> CancelResult | PaymentRefund:
+    """Decide under the class lock: cancel at once when no money moves, else claim the
+    refund (the booking is cancelled once Stripe has given the money back)."""
     row = Enrollment.objects.filter(pk=enrollment_id).values("class_session_id").get()
     session = session_lock(session_id=row["class_session_id"])
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("payment")
+        .get(pk=enrollment_id)
+    )
     enrollment.class_session = session
-    if enrollment.status == Enrollment.Status.CANCELLED:  # a concurrent cancel won
+    if enrollment.status == Enrollment.Status.CANCELLED:
         return _result(enrollment)
     if enrollment.status not in ACTIVE:
         raise ClassGone(f"This booking is already {enrollment.status} and cannot be cancelled.")
-    if (enrollment.status, enrollment.amount_paid_cents) != decided_on:
-        raise _StateChanged()
+    if enrollment.refunds.filter(
+        reason=PaymentRefund.Reason.CANCEL, status=PaymentRefund.Status.PENDING
+    ).exists():
+        raise ApiError(409, "This booking is being cancelled right now; try again in a moment.")
+    late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
+    decision = {
+        "by": by,
+        "reason": reason,
+        "late": late and refund is not True,
+        "return_credit": (not late) if refund is None else refund,
+        "email_kind": email_kind,
+    }
+    if refund is True:
+        refund_cents = _paid_by_card(enrollment)
+    elif refund is False:
+        refund_cents = 0
+    owed = min(refund_cents, refundable_cents(enrollment.payment)) if refund_cents else 0
+    if owed > 0:
+        return refund_claim(
+            payment=enrollment.payment,
+            amount_cents=owed,
+            enrollment=enrollment,
+            details={**decision, "refunded_cents": refund_cents},
+        )
+    # Nothing to give back, or given back already (the studio refunded it in Stripe).
+    refund_id = enrollment.payment.refund_id if refund_cents else ""
+    return _cancel_apply(
+        enrollment, session, refunded_cents=refund_cents, refund_id=refund_id, **decision
+    )
+
+
+def enrollment_cancel_refunded(refund: PaymentRefund) -> None:
+    """A cancel's money is back (runs where the refund is booked, Payment row locked): the
+    cancel it claimed is applied, recording what Stripe refunded."""
+    row = Enrollment.objects.filter(pk=refund.enrollment_id).values("class_session_id").get()
+    session = session_lock(session_id=row["class_session_id"])
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=refund.enrollment_id)
+    enrollment.class_session = session
+    decision = {k: refund.details[k] for k in ("by", "reason", "late", "return_credit")}
+    if enrollment.status in ACTIVE:
+        _cancel_apply(
+            enrollment,
+            session,
+            refunded_cents=refund.details.get("refunded_cents", refund.amount_cents),
+            refund_id=refund.stripe_refund_id,
+            email_kind=refund.details["email_kind"],
+            **decision,
+        )
+        return
+    # Marked attended or no-show while Stripe was refunding: it stays, the money is recorded.
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        refunded_cents=F("refunded_cents") + refund.amount_cents,
+        refund_id=refund.stripe_refund_id,
+    )
+
+
+def _cancel_apply(
+    enrollment: Enrollment,
+    session: ClassSession,
+    *,
+    by: str,
+    reason: str,
+    late: bool,
+    return_credit: bool,
+    email_kind: str,
+    refunded_cents: int,
+    refund_id: str,
+) -> CancelResult:
+    """Cancel the locked enrollment, free its seat and tell the customer."""
     held_a_seat = enrollment.status == Enrollment.Status.CONFIRMED or (
         enrollment.hold_expires_at is not None and enrollment.hold_expires_at > timezone.now()
     )

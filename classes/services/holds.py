@@ -1,13 +1,13 @@
-"""What happens to a held seat when its Checkout is paid, expires, or is paid too late.
+"""What happens to a held seat when its Checkout is paid, expires, fails, or is paid too late.
 
-These run inside `payment_mark_paid` / `payment_mark_expired`, which hold the Payment row
-lock; the class session is locked next, then the enrollment (always in that order).
+These run inside `payment_mark_paid` / `payment_mark_expired` / `payment_mark_failed`, which
+hold the Payment row lock; the class session is locked next, then the enrollment (always in
+that order).
 """
 
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from classes.models import Enrollment
@@ -19,8 +19,10 @@ from classes.services.waitlist import (
     waitlist_seat_opened,
 )
 from customers.emails import email_queue
-from payments.models import Payment
-from payments.services.checkout import payment_mark_expired, payment_refund
+from payments.models import Payment, PaymentRefund
+from payments.selectors import payment_refs_with_unprocessed_paid_events
+from payments.services.checkout import payment_mark_expired
+from payments.services.refunds import refund_owe
 
 logger = logging.getLogger(__name__)
 
@@ -38,38 +40,59 @@ def _locked_enrollment(payment: Payment) -> Enrollment | None:
 
 
 def enrollment_on_paid(payment: Payment) -> None:
-    """Confirm the held seat. A late payment for a released hold gets a seat if one is free
-    (and the customer holds no other booking on the class), else an automatic refund."""
+    """Confirm the held seat, or owe the money back: one decision under the class lock.
+
+    A live hold is the payer's seat. A payment that comes after its hold expired, whether
+    the sweep released the hold yet or not, gets a seat only if one is free now, the class
+    is still ahead and the customer holds no other booking on it. Otherwise the booking is
+    released and a refund is owed: a row in this transaction, tried after commit until
+    Stripe accepts it; the customer is emailed when it goes through.
+    """
     enrollment = _locked_enrollment(payment)
     if enrollment is None:
         logger.error("paid payment %s has no enrollment", payment.public_id)
         return
     now = timezone.now()
-    if enrollment.status == Enrollment.Status.PENDING_PAYMENT:
+    if _gets_the_seat(enrollment, now):
         _confirm(enrollment, payment, now)
         return
-    late_but_seatable = (
-        enrollment.status == Enrollment.Status.CANCELLED
-        and enrollment.cancelled_by == "system"
-        and enrollment.class_session.status == enrollment.class_session.Status.SCHEDULED
-        and enrollment.class_session.scheduled_at > now
+    if enrollment.status == Enrollment.Status.PENDING_PAYMENT:  # expired, not released yet
+        enrollment.status = Enrollment.Status.CANCELLED
+        enrollment.cancelled_at = now
+        enrollment.cancelled_by = "system"
+        enrollment.cancel_reason = "Paid after the hold expired; no seat was left."
+        enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    logger.info("payment %s came too late for a seat: refunding", payment.public_id)
+    refund_owe(
+        payment=payment,
+        reason=PaymentRefund.Reason.UNSEATED,
+        client_id=enrollment.client_id,
+        enrollment_id=enrollment.pk,
+    )
+
+
+def _gets_the_seat(enrollment: Enrollment, now: dt.datetime) -> bool:
+    pending = enrollment.status == Enrollment.Status.PENDING_PAYMENT
+    if pending and (enrollment.hold_expires_at is None or enrollment.hold_expires_at > now):
+        return True
+    released = pending or (
+        enrollment.status == Enrollment.Status.CANCELLED and enrollment.cancelled_by == "system"
+    )
+    session = enrollment.class_session
+    return (
+        released
+        and session.status == session.Status.SCHEDULED
+        and session.scheduled_at > now
         and not Enrollment.objects.filter(
-            class_session=enrollment.class_session,
+            class_session=session,
             client_id=enrollment.client_id,
             status__in=[Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED],
-        ).exists()
-        and seats_left(session=enrollment.class_session, now=now) > 0
+        )
+        .exclude(pk=enrollment.pk)
+        .exists()
+        # An expired hold (this one included) no longer counts, so this is what is free.
+        and seats_left(session=session, now=now) > 0
     )
-    if late_but_seatable:
-        enrollment.cancelled_at = None
-        enrollment.cancelled_by = ""
-        enrollment.cancel_reason = ""
-        _confirm(enrollment, payment, now)
-        return
-    from classes.tasks import refund_unseated_payment
-
-    enrollment_id = enrollment.pk
-    transaction.on_commit(lambda: refund_unseated_payment.delay(enrollment_id))
 
 
 def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None:
@@ -77,6 +100,9 @@ def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None
     enrollment.confirmed_at = now
     enrollment.hold_expires_at = None
     enrollment.amount_paid_cents = payment.amount_cents
+    enrollment.cancelled_at = None
+    enrollment.cancelled_by = ""
+    enrollment.cancel_reason = ""
     enrollment.save(
         update_fields=[
             "status",
@@ -92,18 +118,20 @@ def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None
 
 
 def enrollment_on_expired(payment: Payment) -> None:
-    """Release the seat a Checkout was holding and apply the studio's waitlist policy."""
+    """Release the seat a Checkout was holding (it expired, or its delayed payment failed)
+    and apply the studio's waitlist policy."""
     enrollment = _locked_enrollment(payment)
     if enrollment is None or enrollment.status != Enrollment.Status.PENDING_PAYMENT:
         return
+    failed = payment.status == Payment.Status.FAILED
     enrollment.status = Enrollment.Status.CANCELLED
     enrollment.cancelled_at = timezone.now()
     enrollment.cancelled_by = "system"
-    enrollment.cancel_reason = "Checkout expired."
+    enrollment.cancel_reason = "Payment failed." if failed else "Checkout expired."
     enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     session = enrollment.class_session
     if payment.checkout_session_id:
-        email_queue("payment_expired", enrollment_id=enrollment.pk)
+        email_queue("payment_failed" if failed else "payment_expired", enrollment_id=enrollment.pk)
         waitlist_seat_opened(session=session)
         return
     # The Checkout never opened (Stripe failed), which was not the customer's doing: whoever
@@ -115,41 +143,26 @@ def enrollment_on_expired(payment: Payment) -> None:
 
 
 def holds_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """The beat sweep: expire every hold past its time (as `checkout.session.expired` would)."""
+    """The beat sweep: expire every hold past its time (as `checkout.session.expired` would).
+
+    A hold whose payment's paid event is stored but not processed yet is kept: Stripe told
+    us it was paid, and that event's processing decides (seat or refund) once it runs.
+    """
     now = now or timezone.now()
-    payment_ids = list(
+    due = (
         Enrollment.objects.filter(
             status=Enrollment.Status.PENDING_PAYMENT,
             hold_expires_at__lte=now,
             payment__isnull=False,
         )
         .order_by("hold_expires_at")
-        .values_list("payment_id", flat=True)[:limit]
+        .values_list("payment_id", "payment__public_id", "payment__checkout_session_id")
     )
+    awaiting = payment_refs_with_unprocessed_paid_events()
     released = 0
-    for payment_id in payment_ids:
+    for payment_id, public_id, session_id in due[:limit]:
+        if public_id in awaiting or (session_id and session_id in awaiting):
+            continue
         payment = payment_mark_expired(payment_id=payment_id)
         released += int(payment is not None and payment.status == Payment.Status.EXPIRED)
     return released
-
-
-def enrollment_refund_unseated(*, enrollment_id: int) -> str:
-    """Refund a payment that arrived after its seat was gone. Idempotent; PaymentFailed on
-    a Stripe failure (the task retries)."""
-    enrollment = Enrollment.objects.select_related("payment").get(pk=enrollment_id)
-    payment = enrollment.payment
-    if payment is None or enrollment.status != Enrollment.Status.CANCELLED:
-        return ""
-    if enrollment.refund_id:
-        return enrollment.refund_id
-    remaining = payment.amount_cents - payment.refunded_cents
-    refund_id = payment.refund_id
-    if remaining > 0:
-        refund_id = payment_refund(payment=payment, amount_cents=remaining, reason="unseated")
-    with transaction.atomic():
-        updated = Enrollment.objects.filter(pk=enrollment.pk, refund_id="").update(
-            refund_id=refund_id, refunded_cents=payment.amount_cents
-        )
-        if updated:
-            email_queue("late_payment_refunded", enrollment_id=enrollment.pk)
-    return refund_id

@@ -10,7 +10,15 @@ if TYPE_CHECKING:
 
 
 class GatewayError(Exception):
-    """The processor failed or refused; the API answers 502 and nothing changed on our side."""
+    """The processor failed or refused; the API answers 502 and nothing changed on our side.
+
+    `definitive`: the processor answered that it did not do it (a 4xx other than 409). A
+    connection error or a 5xx leaves it unknown whether the request took effect.
+    """
+
+    def __init__(self, message: str, *, definitive: bool = False) -> None:
+        super().__init__(message)
+        self.definitive = definitive
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,7 @@ class CheckoutSession:
 class Refund:
     id: str
     amount_cents: int
+    status: str = "succeeded"
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,14 @@ class PaymentGateway(Protocol):
     def create_checkout(self, *, payment: "Payment", expires_at: dt.datetime) -> CheckoutSession:
         """A direct-charge Checkout Session on the payment's connected account."""
 
-    def refund(self, *, payment: "Payment", amount_cents: int, idempotency_key: str) -> Refund:
-        """Refund (part of) a paid payment on its connected account."""
+    def refund(
+        self, *, payment: "Payment", amount_cents: int, idempotency_key: str, refund_ref: str
+    ) -> Refund:
+        """Refund (part of) a paid payment on its connected account; `refund_ref` (our
+        PaymentRefund's public id) goes into the refund's metadata."""
+
+    def find_refund(self, *, payment: "Payment", refund_ref: str) -> Refund | None:
+        """The refund an earlier attempt made for `refund_ref`, if Stripe has one."""
 
     def create_connected_account(self, *, provider: "Provider") -> str:
         """An Express connected account for the studio; returns its id."""

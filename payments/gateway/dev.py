@@ -16,8 +16,13 @@ class DevGateway:
         url = settings.SITE_URL + reverse("dev-checkout", args=[session_id])
         return CheckoutSession(id=session_id, url=url, expires_at=expires_at)
 
-    def refund(self, *, payment, amount_cents: int, idempotency_key: str) -> Refund:
+    def refund(
+        self, *, payment, amount_cents: int, idempotency_key: str, refund_ref: str
+    ) -> Refund:
         return Refund(id=f"re_dev_{random_suffix(20)}", amount_cents=amount_cents)
+
+    def find_refund(self, *, payment, refund_ref: str) -> Refund | None:
+        return None  # a dev refund never fails, so no attempt is ever left unanswered
 
     def create_connected_account(self, *, provider) -> str:
         return f"acct_dev_{random_suffix(16)}"

@@ -24,7 +24,11 @@ def _client() -> stripe.StripeClient:
 
 def _fail(action: str, exc: stripe.StripeError) -> GatewayError:
     message = getattr(exc, "user_message", None) or str(exc) or exc.__class__.__name__
-    return GatewayError(f"Stripe could not {action}: {message}")
+    status = exc.http_status or 0
+    # A 4xx is Stripe saying it did not do it; a 409 is a concurrent request with the same
+    # key, which may; a 5xx or no answer at all leaves the outcome unknown.
+    definitive = 400 <= status < 500 and status != 409
+    return GatewayError(f"Stripe could not {action}: {message}", definitive=definitive)
 
 
 class StripeGateway:
@@ -68,19 +72,34 @@ class StripeGateway:
             expires_at=dt.datetime.fromtimestamp(session.expires_at, tz=dt.UTC),
         )
 
-    def refund(self, *, payment, amount_cents: int, idempotency_key: str) -> Refund:
+    def refund(
+        self, *, payment, amount_cents: int, idempotency_key: str, refund_ref: str
+    ) -> Refund:
         try:
             refund = _client().v1.refunds.create(
                 {
                     "payment_intent": payment.payment_intent_id,
                     "amount": amount_cents,
-                    "metadata": {"payment_id": payment.public_id},
+                    "metadata": {"payment_id": payment.public_id, "refund_id": refund_ref},
                 },
                 {"stripe_account": payment.stripe_account_id, "idempotency_key": idempotency_key},
             )
         except stripe.StripeError as exc:
             raise _fail("refund the payment", exc) from exc
-        return Refund(id=refund.id, amount_cents=refund.amount)
+        return Refund(id=refund.id, amount_cents=refund.amount, status=refund.status or "")
+
+    def find_refund(self, *, payment, refund_ref: str) -> Refund | None:
+        try:
+            page = _client().v1.refunds.list(
+                {"payment_intent": payment.payment_intent_id, "limit": 100},
+                {"stripe_account": payment.stripe_account_id},
+            )
+            for refund in page.auto_paging_iter():
+                if (refund.metadata or {}).get("refund_id") == refund_ref:
+                    return Refund(id=refund.id, amount_cents=refund.amount, status=refund.status)
+        except stripe.StripeError as exc:
+            raise _fail("look up the refunds", exc) from exc
+        return None
 
     def create_connected_account(self, *, provider) -> str:
         try:

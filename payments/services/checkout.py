@@ -1,4 +1,4 @@
-"""The life of a Payment: open a Checkout, then paid, expired or refunded.
+"""The life of a Payment: open a Checkout, then paid, expired or failed (refunds: refunds.py).
 
 Stripe is never called inside an open transaction: the Payment row is committed first,
 the gateway is called, and its answer is saved. A webhook and the dev checkout page both
@@ -124,37 +124,26 @@ def payment_mark_expired(
     return payment
 
 
-def payment_refund(*, payment: Payment, amount_cents: int, reason: str) -> str:
-    """Refund through the gateway, then record it. Raises PaymentFailed (502) on failure.
-
-    Call this *before* changing your own records, outside any transaction, so a failed
-    refund leaves everything as it was. The idempotency key makes a retry safe.
-    """
-    if amount_cents <= 0:
-        return ""
-    try:
-        refund = get_gateway().refund(
-            payment=payment,
-            amount_cents=amount_cents,
-            idempotency_key=f"refund-{payment.public_id}-{reason}",
-        )
-    except GatewayError as exc:
-        logger.warning("refund failed for %s: %s", payment.public_id, exc)
-        raise PaymentFailed(str(exc)) from exc
-    payment_record_refund(payment_id=payment.pk, refund_id=refund.id, amount_cents=amount_cents)
-    return refund.id
-
-
 @transaction.atomic
-def payment_record_refund(*, payment_id: int, refund_id: str, amount_cents: int) -> None:
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if refund_id and payment.refund_id == refund_id:
-        return
-    payment.refunded_cents = min(payment.amount_cents, payment.refunded_cents + amount_cents)
-    payment.refund_id = refund_id
-    if payment.refunded_cents >= payment.amount_cents:
-        payment.status = Payment.Status.REFUNDED
-    payment.save(update_fields=["refunded_cents", "refund_id", "status"])
+def payment_mark_failed(
+    *, payment_id: int | None = None, public_id: str | None = None, session_id: str | None = None
+) -> Payment | None:
+    """A delayed payment method failed (`checkout.session.async_payment_failed`).
+
+    Forward only: an open payment fails once and its kind's `on_expired` handler releases
+    what it held (it sees `status == failed`); an expired one just records the failure; a
+    paid one never goes back.
+    """
+    payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
+    if payment is None or payment.status not in (Payment.Status.OPEN, Payment.Status.EXPIRED):
+        return payment
+    was_open = payment.status == Payment.Status.OPEN
+    payment.status = Payment.Status.FAILED
+    payment.save(update_fields=["status"])
+    handlers = handlers_for(payment.kind)
+    if was_open and handlers and handlers.on_expired:
+        handlers.on_expired(payment)
+    return payment
 
 
 def _locked(

@@ -9,12 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Provider
-from payments.models import Payment, StripeEvent
-from payments.services.checkout import (
-    payment_mark_expired,
-    payment_mark_paid,
-    payment_record_refund,
-)
+from payments.models import StripeEvent
+from payments.services.checkout import payment_mark_expired, payment_mark_failed, payment_mark_paid
+from payments.services.refund_events import charge_refunded_check, refund_event_apply
 
 logger = logging.getLogger(__name__)
 
@@ -79,29 +76,23 @@ def _payment_ref(obj: dict) -> dict:
 
 
 def _checkout_completed(obj: dict, record: StripeEvent) -> None:
-    if obj.get("payment_status") not in (None, "paid", "no_payment_required"):
-        return  # async payment methods complete later with checkout.session.async_payment_*
+    """Fulfil only what is paid: a delayed method completes `unpaid` and is settled later by
+    `async_payment_succeeded` / `async_payment_failed` (either may come first: forward only)."""
+    if obj.get("payment_status") not in ("paid", "no_payment_required"):
+        return
     payment_mark_paid(**_payment_ref(obj), payment_intent_id=obj.get("payment_intent") or "")
+
+
+def _async_payment_succeeded(obj: dict, record: StripeEvent) -> None:
+    payment_mark_paid(**_payment_ref(obj), payment_intent_id=obj.get("payment_intent") or "")
+
+
+def _async_payment_failed(obj: dict, record: StripeEvent) -> None:
+    payment_mark_failed(**_payment_ref(obj))
 
 
 def _checkout_expired(obj: dict, record: StripeEvent) -> None:
     payment_mark_expired(**_payment_ref(obj))
-
-
-def _charge_refunded(obj: dict, record: StripeEvent) -> None:
-    """A refund made outside Alera (Stripe dashboard): keep our record in step."""
-    intent = obj.get("payment_intent") or ""
-    payment = Payment.objects.filter(payment_intent_id=intent).first() if intent else None
-    if payment is None:
-        return
-    refunded = int(obj.get("amount_refunded") or 0)
-    if refunded > payment.refunded_cents:
-        refunds = ((obj.get("refunds") or {}).get("data")) or [{}]
-        payment_record_refund(
-            payment_id=payment.pk,
-            refund_id=refunds[0].get("id", "") or f"charge-{obj.get('id', '')}",
-            amount_cents=refunded - payment.refunded_cents,
-        )
 
 
 def _account_updated(obj: dict, record: StripeEvent) -> None:
@@ -125,8 +116,12 @@ def provider_stripe_status_set(
 
 _HANDLERS = {
     "checkout.session.completed": _checkout_completed,
-    "checkout.session.async_payment_succeeded": _checkout_completed,
+    "checkout.session.async_payment_succeeded": _async_payment_succeeded,
+    "checkout.session.async_payment_failed": _async_payment_failed,
     "checkout.session.expired": _checkout_expired,
-    "charge.refunded": _charge_refunded,
+    "refund.created": refund_event_apply,
+    "refund.updated": refund_event_apply,
+    "refund.failed": refund_event_apply,
+    "charge.refunded": charge_refunded_check,
     "account.updated": _account_updated,
 }

@@ -6,13 +6,14 @@ A tip is its own Payment, so it and the visit's own payment refund independently
 import logging
 
 from django.conf import settings
-from django.db import transaction
 
 from alera.api.errors import ApiError
 from classes.models import Appointment
+from customers.emails import email_queue
 from customers.tokens import Purpose, TokenInvalid, token_make, token_read
-from payments.models import Payment
+from payments.models import Payment, PaymentRefund
 from payments.services.checkout import payment_create, payment_open_checkout
+from payments.services.refunds import refund_owe
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,8 @@ def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: st
 
 
 def tip_on_paid(payment: Payment) -> None:
-    """Stamp the tip once. A second tip paid for the same visit is refunded after commit."""
+    """Stamp the tip once. A second tip paid for the same visit is owed back: a refund row in
+    this transaction, tried until Stripe accepts it, then the customer is emailed."""
     appointment_id = payment.details.get("appointment_id", "")
     updated = Appointment.objects.filter(
         provider=payment.provider, public_id=appointment_id, tip_captured_at__isnull=True
@@ -83,7 +85,16 @@ def tip_on_paid(payment: Payment) -> None:
     )
     if updated == 1:
         return
-    from payments.tasks import refund_payment
-
     logger.warning("second tip %s for %s: refunding", payment.public_id, appointment_id)
-    transaction.on_commit(lambda: refund_payment.delay(payment.pk, "duplicate-tip"))
+    client_id = (
+        Appointment.objects.filter(provider=payment.provider, public_id=appointment_id)
+        .values_list("client_id", flat=True)
+        .first()
+    )
+    refund_owe(payment=payment, reason=PaymentRefund.Reason.DUPLICATE_TIP, client_id=client_id)
+
+
+def tip_on_refunded(refund: PaymentRefund) -> None:
+    """The duplicate tip is back on the customer's card: tell them."""
+    if refund.reason == PaymentRefund.Reason.DUPLICATE_TIP:
+        email_queue("tip_refunded", refund_id=refund.pk)

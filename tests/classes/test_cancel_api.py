@@ -10,7 +10,7 @@ from django.utils import timezone
 from classes.models import Enrollment
 from classes.services.common import cancel_token
 from customers.tokens import Purpose, token_make
-from payments.models import Payment
+from payments.models import Payment, PaymentRefund
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +66,9 @@ def test_cancel_inside_the_window_refunds_in_full(
     assert refund.params["amount"] == "2000"
     assert refund.params["payment_intent"] == "pi_paid_1"
     assert refund.stripe_account == provider.stripe_account_id
-    assert (
-        refund.idempotency_key
-        == f"refund-{enrollment.payment.public_id}-cancel-{enrollment.public_id}"
-    )
+    owed = PaymentRefund.objects.get(enrollment=enrollment)
+    assert refund.idempotency_key == f"refund-{owed.public_id}-1"
+    assert refund.params["metadata[refund_id]"] == owed.public_id
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.cancel_reason, enrollment.cancelled_by) == (
         Enrollment.Status.CANCELLED,

@@ -10,27 +10,26 @@ from payments.services.checkout import payment_mark_paid
 pytestmark = pytest.mark.django_db
 
 
-def test_payment_landing_between_decision_and_commit_is_refunded_not_kept(
+def test_payment_landing_while_the_cancel_waits_for_the_lock_is_refunded_not_kept(
     book, paid_class, fake_stripe, monkeypatch
 ):
     enrollment = Enrollment.objects.get(public_id=book(paid_class).json()["enrollmentId"])
-    real_preview = cancellation.enrollment_cancel_preview
+    real_lock = cancellation.session_lock
     landed = []
 
-    def preview_then_payment_lands(*, enrollment):
-        decision = real_preview(enrollment=enrollment)
-        if not landed:  # the webhook completes the checkout right after we decided
+    def payment_lands_then_lock(*, session_id):
+        if not landed:  # the webhook completes the checkout just before the cancel locks
             landed.append(payment_mark_paid(payment_id=enrollment.payment_id))
-        return decision
+        return real_lock(session_id=session_id)
 
-    monkeypatch.setattr(cancellation, "enrollment_cancel_preview", preview_then_payment_lands)
+    monkeypatch.setattr(cancellation, "session_lock", payment_lands_then_lock)
 
     result = cancellation.enrollment_cancel(enrollment=enrollment)
 
     enrollment.refresh_from_db()
     payment = Payment.objects.get(pk=enrollment.payment_id)
     assert enrollment.status == Enrollment.Status.CANCELLED
-    assert result.refunded_cents == paid_class.price_cents
+    assert result.refunded_cents == paid_class.price_cents == enrollment.refunded_cents
     assert payment.refunded_cents == payment.amount_cents
     (refund,) = fake_stripe.calls("/v1/refunds")
     assert refund.params["amount"] == str(paid_class.price_cents)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from classes.models import Enrollment
 from classes.services.common import cancel_token
 from classes.tasks import release_expired_holds
-from payments.models import Payment
+from payments.models import Payment, PaymentRefund
 from tests import factories
 from tests.classes.conftest import fill
 from tests.fakes.webhooks import completed_event, expired_event, post_event
@@ -132,7 +132,9 @@ def test_late_completed_after_expiry_is_refunded_when_the_class_filled_up(
     assert refund.params["payment_intent"] == "pi_late"
     assert refund.params["amount"] == "2000"
     assert refund.stripe_account == paid_class.provider.stripe_account_id
-    assert refund.idempotency_key == f"refund-{payment.public_id}-unseated"
+    owed = PaymentRefund.objects.get(payment=payment)
+    assert (owed.reason, owed.status) == ("unseated", "succeeded")
+    assert refund.idempotency_key == f"refund-{owed.public_id}-1"
     assert payment.status == Payment.Status.REFUNDED
     assert enrollment.refunded_cents == 2000
     assert enrollment.refund_id == payment.refund_id != ""

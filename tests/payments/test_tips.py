@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from classes.models import Appointment
 from customers.tokens import Purpose, token_make
-from payments.models import Payment
-from payments.services.checkout import payment_refund
+from payments.models import Payment, PaymentRefund
+from payments.services.refunds import refund_owe
 from payments.services.tips import tip_token_make
 from tests import factories
 
@@ -94,28 +94,34 @@ def test_a_second_tip_paid_in_a_race_is_refunded_and_not_stamped(tip, pay, visit
     assert refund.params["payment_intent"] == "pi_second"
     assert refund.params["amount"] == "700"
     assert refund.stripe_account == visit.provider.stripe_account_id
-    assert refund.idempotency_key == f"refund-{second.public_id}-duplicate-tip"
+    owed = PaymentRefund.objects.get(payment=second)
+    assert refund.idempotency_key == f"refund-{owed.public_id}-1"
     second.refresh_from_db()
     assert second.status == Payment.Status.REFUNDED
 
 
-def test_tip_and_booking_refund_independently(tip, pay, visit, fake_stripe):
+def test_tip_and_booking_refund_independently(
+    tip, pay, visit, fake_stripe, django_capture_on_commit_callbacks
+):
     booking = factories.PaymentFactory(
         provider=visit.provider, status=Payment.Status.PAID, payment_intent_id="pi_booking"
     )
     tip(tip_token_make(visit), amount=800)
     tip_payment = Payment.objects.get(kind=Payment.Kind.TIP)
     pay(tip_payment, payment_intent="pi_tip")
-    payment_refund(payment=booking, amount_cents=2000, reason="cancel")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_owe(payment=booking, reason=PaymentRefund.Reason.CANCEL)
     [refund] = fake_stripe.calls("/v1/refunds")
     assert refund.params["payment_intent"] == "pi_booking"
     tip_payment.refresh_from_db()
     visit.refresh_from_db()
     assert tip_payment.status == Payment.Status.PAID
     assert (visit.tip_charge_id, visit.tip_amount_cents) == ("pi_tip", 800)
-    payment_refund(payment=tip_payment, amount_cents=800, reason="customer")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_owe(payment=tip_payment, reason=PaymentRefund.Reason.DUPLICATE_TIP)
     booking.refresh_from_db()
-    assert booking.refunded_cents == 2000
+    tip_payment.refresh_from_db()
+    assert (booking.refunded_cents, tip_payment.refunded_cents) == (2000, 800)
     assert fake_stripe.calls("/v1/refunds")[1].params["payment_intent"] == "pi_tip"
 
 
