@@ -19,6 +19,7 @@ from classes.services.roster import (
     enrollment_mark_no_show,
 )
 from classes.services.waitlist import waitlist_promote
+from payments.selectors import refund_pending_annotation
 
 ROSTER_ACTIONS = {
     "check-in": (enrollment_check_in, "{name} checked in."),
@@ -37,6 +38,7 @@ def session_detail(request, public_id: str):
             Prefetch(
                 "enrollments",
                 queryset=Enrollment.objects.select_related("client", "client_package__package_type")
+                .annotate(refund_pending=refund_pending_annotation())
                 .exclude(
                     status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__lte=timezone.now()
                 )

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.dashboard import dash_render, dashboard_view, paginate, tenant_get
 from customers.models import Client
+from payments.selectors import client_refunds, refund_pending_annotation
 
 
 @dashboard_view
@@ -30,9 +31,13 @@ def customers(request):
 @dashboard_view
 def customer_detail(request, public_id: str):
     client = tenant_get(Client, request, public_id)
-    enrollments = client.enrollments.select_related("class_session").order_by(
-        "-class_session__scheduled_at"
+    enrollments = (
+        client.enrollments.select_related("class_session")
+        .annotate(refund_pending=refund_pending_annotation())
+        .order_by("-class_session__scheduled_at")
     )
+    # Refunds Alera owes or made this customer (a late payment, a second tip, a cancel).
+    refunds = client_refunds(client)
     packages = client.packages.select_related("package_type")
     gift_cards = request.provider.gift_cards.filter(
         Q(purchaser_email__iexact=client.email) | Q(recipient_email__iexact=client.email)
@@ -47,6 +52,7 @@ def customer_detail(request, public_id: str):
             "packages": packages,
             "gift_cards": gift_cards,
             "appointments": appointments,
+            "refunds": refunds,
             "now": timezone.now(),
         },
     )

@@ -16,9 +16,11 @@ from payments.models import (
     PackageCreditEntry,
     PackageType,
     Payment,
+    PaymentRefund,
     StripeEvent,
 )
 from payments.services.events import stripe_event_process
+from payments.services.refunds import refund_retry_now
 
 
 @admin.register(Payment)
@@ -49,6 +51,58 @@ class PaymentAdmin(ReadOnlyAdmin):
     )
     list_select_related = ("provider",)
     date_hierarchy = "created_at"
+
+
+@admin.register(PaymentRefund)
+class PaymentRefundAdmin(ReadOnlyAdmin):
+    """Every refund, owed or made. A pending one is retried by the beat on its own; "Retry
+    now" asks Stripe at once through the same service (idempotent: a refund Stripe already
+    made is found and booked, never made twice)."""
+
+    list_display = (
+        "public_id",
+        "provider",
+        "payment",
+        "reason",
+        "status",
+        "amount_cents",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+        "stripe_refund_id",
+        "created_at",
+    )
+    list_filter = ("status", "reason")
+    search_fields = (
+        "public_id",
+        "stripe_refund_id",
+        "payment__public_id",
+        "payment__payment_intent_id",
+        "payment__customer_email",
+        "client__email",
+        "enrollment__public_id",
+        "provider__handle",
+    )
+    list_select_related = ("provider", "payment")
+    raw_id_fields = ("payment", "client", "enrollment")
+    date_hierarchy = "created_at"
+    actions = ("retry_now",)
+
+    @admin.display(description="Last error")
+    def short_error(self, obj: PaymentRefund) -> str:
+        return obj.last_error[:80]
+
+    def has_retry_now_permission(self, request) -> bool:
+        return request.user.has_perm("payments.change_payment")
+
+    @admin.action(description="Retry selected pending refunds now", permissions=["retry_now"])
+    def retry_now(self, request, queryset) -> None:
+        def retry(refund: PaymentRefund) -> None:
+            done = refund_retry_now(refund=refund)
+            if done.status == PaymentRefund.Status.PENDING:
+                raise RuntimeError(f"Stripe failed again: {done.last_error}")
+
+        run_per_object(self, request, queryset.order_by("pk"), retry, verb="retry the refund")
 
 
 @admin.register(StripeEvent)

@@ -70,10 +70,10 @@ class PaymentRefund(models.Model):
     """
 
     class Reason(models.TextChoices):
-        CANCEL = "cancel"
-        UNSEATED = "unseated"  # paid after the hold expired, and no seat was left
-        DUPLICATE_TIP = "duplicate_tip"
-        EXTERNAL = "external"  # made outside Alera (the studio's Stripe Dashboard)
+        CANCEL = "cancel", "Booking cancelled"
+        UNSEATED = "unseated", "Paid after the seat was gone"
+        DUPLICATE_TIP = "duplicate_tip", "Second tip for one visit"
+        EXTERNAL = "external", "Made in Stripe"  # the studio's Stripe Dashboard
 
     class Status(models.TextChoices):
         PENDING = "pending"

@@ -1,6 +1,8 @@
 """Reads of the payments app that other apps' services decide on."""
 
-from payments.models import StripeEvent
+from django.db.models import Exists, OuterRef, QuerySet
+
+from payments.models import PaymentRefund, StripeEvent
 
 # Events that say a Checkout was paid (a `completed` may still be `unpaid`: its processing
 # decides; until then the payment may be paid).
@@ -17,3 +19,15 @@ def payment_refs_with_unprocessed_paid_events() -> set[str]:
     for public_id, session_id in rows:
         refs.update(ref for ref in (public_id, session_id) if isinstance(ref, str) and ref)
     return refs
+
+
+def refund_pending_annotation() -> Exists:
+    """Annotate an Enrollment queryset: a refund of it is owed and not yet made."""
+    return Exists(
+        PaymentRefund.objects.filter(enrollment=OuterRef("pk"), status=PaymentRefund.Status.PENDING)
+    )
+
+
+def client_refunds(client) -> QuerySet[PaymentRefund]:
+    """A customer's refunds, newest first, with what the owner needs to read them."""
+    return PaymentRefund.objects.filter(client=client).select_related("payment")

@@ -95,7 +95,8 @@ class StripeGateway:
                 {"stripe_account": payment.stripe_account_id},
             )
             for refund in page.auto_paging_iter():
-                if (refund.metadata or {}).get("refund_id") == refund_ref:
+                metadata = refund.metadata.to_dict() if refund.metadata else {}
+                if metadata.get("refund_id") == refund_ref:
                     return Refund(id=refund.id, amount_cents=refund.amount, status=refund.status)
         except stripe.StripeError as exc:
             raise _fail("look up the refunds", exc) from exc

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from payments.gateway import GatewayError, get_gateway
@@ -111,9 +111,9 @@ def refund_run_claim(*, refund: PaymentRefund) -> PaymentRefund:
 def refund_attempt(*, refund_id: int, now: dt.datetime | None = None) -> PaymentRefund:
     """Try a pending refund if it is due. Safe to call from any number of workers at once."""
     now = now or timezone.now()
-    claimed = PaymentRefund.objects.filter(
-        pk=refund_id, status=PaymentRefund.Status.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE)
+    claimed = PaymentRefund.objects.filter(_due(now), pk=refund_id).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE
+    )
     refund = _reload(refund_id)
     return _attempt(refund, attempt=refund.attempts) if claimed else refund
 
@@ -131,14 +131,18 @@ def refunds_retry_due(*, now: dt.datetime | None = None, limit: int = 200) -> in
     """The beat sweep: try every pending refund whose time has come; returns how many
     succeeded."""
     now = now or timezone.now()
-    due = PaymentRefund.objects.filter(
-        status=PaymentRefund.Status.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")
+    due = PaymentRefund.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
     succeeded = 0
     for refund_id in list(due.values_list("pk", flat=True)[:limit]):
         refund = refund_attempt(refund_id=refund_id, now=now)
         succeeded += refund.status == PaymentRefund.Status.SUCCEEDED
     return succeeded
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(status=PaymentRefund.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
 
 
 def _reload(refund_id: int) -> PaymentRefund:

@@ -7,7 +7,13 @@ from django.contrib.auth.models import Group
 
 from accounts.services import api_key_mint
 from customers.models import ReminderLog
-from payments.models import GiftCardRedemption, PackageCreditEntry, Payment, StripeEvent
+from payments.models import (
+    GiftCardRedemption,
+    PackageCreditEntry,
+    Payment,
+    PaymentRefund,
+    StripeEvent,
+)
 from tests import factories
 
 
@@ -42,6 +48,7 @@ class Rows:
     gift_card: object
     redemption: object
     stripe_event: object
+    refund: object
     group: object
     login_attempt: object
     reminder: object
@@ -112,6 +119,16 @@ def rows(db) -> Rows:
         gift_card=gift_card,
         redemption=redemption,
         stripe_event=stripe_event,
+        refund=PaymentRefund.objects.create(
+            provider=provider,
+            payment=payment,
+            client=client,
+            enrollment=enrollment,
+            reason=PaymentRefund.Reason.CANCEL,
+            status=PaymentRefund.Status.SUCCEEDED,
+            amount_cents=500,
+            stripe_refund_id="re_admin_rows",
+        ),
         group=Group.objects.create(name="Support"),
         login_attempt=_login_records(),
         reminder=ReminderLog.objects.create(enrollment=enrollment),

@@ -35,6 +35,7 @@ def test_every_domain_model_is_registered():
         "classes.WaitlistEntry",
         "classes.Appointment",
         "payments.Payment",
+        "payments.PaymentRefund",
         "payments.StripeEvent",
         "payments.PackageType",
         "payments.ClientPackage",

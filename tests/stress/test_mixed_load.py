@@ -3,20 +3,28 @@
 Threads book free, paid and pack seats, pay, abandon and cancel, and Stripe delivers its
 events late, twice and out of order, all at once. Afterwards no class is oversold,
 `enrolledCount` matches the rows, every payment is one seat or one refund, and every pack's
-ledger sums to its balance.
+ledger sums to its balance. A second run adds payments that arrive after their hold expired
+(before and after the sweep) while Stripe's refunds are down, and checks every payment
+against what the Stripe fake really refunded, to the cent, once the outage is over.
 """
 
+import datetime as dt
 import queue
 import random
 import threading
+import time
 
+import time_machine
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from classes.models import ClassSession, Enrollment
+from classes.services.holds import holds_release_expired
 from customers.tokens import Purpose, token_make
-from payments.models import ClientPackage, Payment, StripeEvent
+from payments.models import ClientPackage, Payment, PaymentRefund, StripeEvent
+from payments.services.refunds import refunds_retry_due
 from tests import factories
 from tests.concurrency import POSTGRES_CONCURRENCY
 from tests.conftest import DEMO_ORIGIN
@@ -37,8 +45,10 @@ class World:
         self.provider = provider
         self.bookings: list[dict] = []  # book responses (enrollmentId, cancelToken)
         self.payments: list[str] = []  # payment public ids with a checkout
+        self.early: list[str] = []  # payments opened before the clock jumped past their hold
         self.errors: list[str] = []
         self.counter = 0
+        self.cancel_codes = {200}
 
     def next_email(self) -> str:
         with self.lock:
@@ -58,15 +68,31 @@ def _api(minted) -> APIClient:
 
 def _act(world: World, minted, rng: random.Random, action: str) -> None:
     api = _api(minted)
-    if action in ("pay", "expire", "pay_twice") and world.payments:
-        payment = Payment.objects.get(public_id=world.pick(world.payments, rng))
+    if action == "sweep_holds":
+        holds_release_expired()
+        return
+    if action == "sweep_refunds":
+        refunds_retry_due()
+        return
+    if action == "pay_late":  # a payment for a hold that expired meanwhile
+        action = "pay"
+        picked = world.pick(world.early, rng)
+    else:
+        picked = world.pick(world.payments, rng)
+    if action in ("pay", "expire", "pay_twice") and picked:
+        payment = Payment.objects.get(public_id=picked)
         if not payment.checkout_session_id:
             return
-        event = expired_event(payment) if action == "expire" else completed_event(payment)
+        intent = f"pi_{payment.public_id}"
+        event = (
+            expired_event(payment)
+            if action == "expire"
+            else completed_event(payment, payment_intent=intent)
+        )
         response = post_event(APIClient(), event)
         if action == "pay_twice":  # the same event again, and the same effect by a new id
             post_event(APIClient(), event)
-            post_event(APIClient(), completed_event(payment))
+            post_event(APIClient(), completed_event(payment, payment_intent=intent))
         _expect(world, action, response, {200})
         return
     if action == "cancel" and world.bookings:
@@ -76,7 +102,9 @@ def _act(world: World, minted, rng: random.Random, action: str) -> None:
             {"cancelToken": booking["cancelToken"]},
             format="json",
         )
-        _expect(world, action, response, {200})
+        # During a refund outage: 502 (nothing changed), or 409 while an unanswered refund
+        # keeps its claim on the booking.
+        _expect(world, action, response, world.cancel_codes)
         return
     session = rng.choice(world.classes)
     body = {"name": "Actor", "email": world.next_email(), "phone": "5125550100"}
@@ -280,3 +308,63 @@ def test_expired_and_completed_racing_for_a_resold_seat_refund_the_late_payer(
     assert session.enrollments.filter(status=Enrollment.Status.CONFIRMED).count() == 1
     assert other.enrollments.get().status == Enrollment.Status.CONFIRMED
     assert payment.refunded_cents == payment.amount_cents
+
+
+def test_late_payments_during_a_refund_outage_still_end_one_seat_or_one_refund_to_the_cent(
+    provider, minted, settings, fake_stripe
+):
+    settings.RATELIMIT_ENABLE = False
+    start = timezone.now().replace(microsecond=0)
+    classes = [
+        factories.ClassSessionFactory(
+            provider=provider, price_cents=price, capacity=capacity, scheduled_at=start + days
+        )
+        for price, capacity, days in [
+            (2000, 3, dt.timedelta(days=3)),
+            (1500, 1, dt.timedelta(days=4)),
+            (2500, 4, dt.timedelta(hours=26)),
+            (1800, 2, dt.timedelta(days=2)),
+        ]
+    ]
+    world = World(classes, [], provider)
+    world.cancel_codes = {200, 409, 502}
+    rng = random.Random(20261202)
+    with time_machine.travel(start, tick=True) as clock:
+        fake_stripe.outage("/v1/refunds", until=time.time() + 3 * 3600)
+        # Phase 1: holds are opened, some are paid in time, some cancelled.
+        _run(world, minted, rng.choices(["book_paid", "pay", "cancel"], [6, 2, 1], k=60))
+        world.early = list(world.payments)
+        # Phase 2: every phase-1 hold has expired, unswept; new customers take the seats while
+        # the old payments arrive late, the sweep runs now and then, and refunds keep failing.
+        clock.move_to(start + dt.timedelta(minutes=31))
+        actions = ["book_paid", "pay", "pay_late", "sweep_holds", "sweep_refunds", "cancel"]
+        _run(world, minted, rng.choices(actions, [5, 3, 6, 1, 1, 2], k=120))
+        assert PaymentRefund.objects.filter(status=PaymentRefund.Status.PENDING).exists()
+        # Phase 3: Stripe is back; the beat keeps sweeping until nothing is owed.
+        for hours in range(4, 10):
+            clock.move_to(start + dt.timedelta(hours=hours))
+            refunds_retry_due()
+            holds_release_expired()
+
+    assert world.errors == []
+    _assert_no_oversell(minted, classes)
+    _assert_every_payment_is_one_seat_or_one_refund()
+    _assert_money_matches_stripe(fake_stripe)
+    late = Payment.objects.filter(public_id__in=world.early, status=Payment.Status.REFUNDED)
+    assert late.exists()  # the outage really held up refunds of late payers, and they went out
+
+
+def _assert_money_matches_stripe(fake_stripe) -> None:
+    """What we recorded is what Stripe did, for every payment, to the cent; nothing owed is
+    left behind or given up."""
+    assert not PaymentRefund.objects.filter(status=PaymentRefund.Status.PENDING).exists()
+    given_up = PaymentRefund.objects.filter(status=PaymentRefund.Status.ABANDONED)
+    assert set(given_up.values_list("reason", flat=True)) <= {PaymentRefund.Reason.CANCEL}
+    for payment in Payment.objects.filter(kind=Payment.Kind.ENROLLMENT):
+        booked = payment.refunds.filter(status=PaymentRefund.Status.SUCCEEDED).aggregate(
+            total=Sum("amount_cents")
+        )["total"]
+        at_stripe = fake_stripe.refunded_cents(payment.payment_intent_id or "-")
+        assert payment.refunded_cents == (booked or 0) == at_stripe, payment
+        (enrollment,) = payment.enrollments.all()
+        assert enrollment.refunded_cents == at_stripe, (payment, enrollment)
