@@ -2,8 +2,9 @@
 
 A Charge no longer embeds its refunds (API 2022-11-15), and since 2024-10-28 every refund
 sends `refund.created` / `refund.updated` / `refund.failed` carrying the Refund itself. So:
-- a refund we made carries `metadata.payment_id`; the attempt that made it books it (or a
-  later attempt finds it), so its events change nothing, unless it failed at the bank;
+- a refund we made carries `metadata.refund_id` (our row) and `metadata.payment_id`; its
+  attempt or its event books it, whichever comes first, once (refunds older than the rows
+  carry only `payment_id` and were booked when they were made);
 - a refund made elsewhere (the studio's Stripe Dashboard) is booked from its events, once
   per `re_…`, whichever of them arrives first;
 - `refund.failed` (or a refund whose status became failed/canceled) reverses the booking;
@@ -15,39 +16,45 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from payments.gateway.base import Refund
 from payments.handlers import handlers_for
 from payments.models import Payment, PaymentRefund, StripeEvent
-from payments.services.refunds import payment_refund_total
+from payments.services.refunds import payment_refund_total, refund_made_by_stripe
 
 logger = logging.getLogger(__name__)
 
-
-class RefundNotBookedYet(Exception):
-    """Our own refund failed at Stripe before our attempt booked it: process the event later
-    (the task retries), when there is a booking to reverse."""
+_FAILED = ("failed", "canceled")
 
 
 def refund_event_apply(obj: dict, record: StripeEvent) -> None:
     refund_id = obj.get("id") or ""
     if not refund_id.startswith("re_"):
         return
-    ours = (obj.get("metadata") or {}).get("payment_id")
-    if record.type == "refund.failed" or obj.get("status") in ("failed", "canceled"):
+    metadata = obj.get("metadata") or {}
+    amount = int(obj.get("amount") or 0)
+    if record.type == "refund.failed" or obj.get("status") in _FAILED:
         refund_reverse(
             stripe_refund_id=refund_id,
             error=obj.get("failure_reason") or "failed",
-            ours=bool(ours),
-            payment=None if ours else _payment_for(obj, record),
-            amount_cents=int(obj.get("amount") or 0),
+            payment=None if metadata.get("payment_id") else _payment_for(obj, record),
+            amount_cents=amount,
         )
-        return
-    if ours:
-        return
-    payment = _payment_for(obj, record)
-    if payment is not None:
-        refund_record_external(
-            payment=payment, stripe_refund_id=refund_id, amount_cents=int(obj.get("amount") or 0)
-        )
+    elif metadata.get("refund_id"):
+        made = Refund(id=refund_id, amount_cents=amount, status=obj.get("status") or "")
+        refund_made_by_stripe(refund_ref=metadata["refund_id"], made=made)
+    elif not metadata.get("payment_id"):  # made outside Alera
+        payment = _payment_for(obj, record)
+        if payment is not None:
+            refund_record_external(payment=payment, stripe_refund_id=refund_id, amount_cents=amount)
+
+
+def _pending_row(refund_ref: str | None) -> bool:
+    return (
+        bool(refund_ref)
+        and PaymentRefund.objects.filter(
+            public_id=refund_ref, status=PaymentRefund.Status.PENDING
+        ).exists()
+    )
 
 
 def charge_refunded_check(obj: dict, record: StripeEvent) -> None:
@@ -95,19 +102,18 @@ def refund_reverse(
     *,
     stripe_refund_id: str,
     error: str,
-    ours: bool,
     payment: Payment | None,
     amount_cents: int,
 ) -> PaymentRefund | None:
     """Stripe could not return the money after all: the refund no longer counts.
 
     An unknown refund made elsewhere is recorded as failed, so its `refund.created` arriving
-    late can't book it.
+    late can't book it. One of ours not booked yet needs nothing: a failed refund is never
+    booked (an attempt that finds it refunds anew). Refund failures come from the bank days
+    later, long after the attempt that made the refund has booked it.
     """
     row = PaymentRefund.objects.filter(stripe_refund_id=stripe_refund_id).first()
     if row is None:
-        if ours:
-            raise RefundNotBookedYet(stripe_refund_id)
         if payment is None or amount_cents <= 0:
             return None
         return PaymentRefund.objects.create(

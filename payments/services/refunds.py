@@ -168,6 +168,9 @@ def _attempt(refund: PaymentRefund, *, attempt: int) -> PaymentRefund:
     except GatewayError as exc:
         logger.warning("refund %s attempt %d failed: %s", refund.public_id, attempt, exc)
         return _failed_attempt(refund, attempt=attempt, error=exc)
+    if made.status in _FAILED_AT_STRIPE:
+        refused = GatewayError(f"Stripe's refund {made.id} is {made.status}.", definitive=True)
+        return _failed_attempt(refund, attempt=attempt, error=refused)
     return _succeeded(refund_id=refund.pk, made=made)
 
 
@@ -183,13 +186,23 @@ def _failed_attempt(refund: PaymentRefund, *, attempt: int, error: GatewayError)
     return _reload(refund.pk)
 
 
+def refund_made_by_stripe(*, refund_ref: str, made: Refund) -> PaymentRefund | None:
+    """Stripe reports a refund it made for one of our rows (its event carries the row's id):
+    book it if it isn't yet, whichever of the attempt and the event comes first. A row given
+    up on is booked too: Stripe made the refund after all, and the books follow Stripe."""
+    refund_id = (
+        PaymentRefund.objects.filter(public_id=refund_ref).values_list("pk", flat=True).first()
+    )
+    return None if refund_id is None else _succeeded(refund_id=refund_id, made=made)
+
+
 @transaction.atomic
 def _succeeded(*, refund_id: int, made: Refund) -> PaymentRefund:
     """Book a refund Stripe made, once: Payment row lock first, as everywhere."""
     payment_id = PaymentRefund.objects.filter(pk=refund_id).values_list("payment_id", flat=True)
     payment = Payment.objects.select_for_update().get(pk=payment_id[0])
     refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
-    if refund.status != PaymentRefund.Status.PENDING:
+    if refund.status not in (PaymentRefund.Status.PENDING, PaymentRefund.Status.ABANDONED):
         return refund
     refund.status = PaymentRefund.Status.SUCCEEDED
     refund.stripe_refund_id = made.id

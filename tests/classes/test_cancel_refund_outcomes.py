@@ -19,6 +19,7 @@ from classes.services.common import cancel_token
 from payments.models import Payment, PaymentRefund
 from payments.tasks import retry_refunds
 from tests import factories
+from tests.fakes.webhooks import post_event, stripe_event
 
 
 def _paid_booking(provider, *, intent: str) -> Enrollment:
@@ -142,3 +143,35 @@ def test_an_unanswered_refund_that_stripe_did_make_completes_the_customers_cance
     again = _customer_cancel(enrollment)
     assert again.status_code == 200
     assert _assert_records_match_stripe(enrollment, fake_stripe, again.json()) == 2000
+
+
+@pytest.mark.django_db
+def test_a_refund_stripe_made_after_the_claim_was_given_up_is_booked_from_its_event(
+    provider, client, fake_stripe, django_capture_on_commit_callbacks
+):
+    enrollment = _paid_booking(provider, intent="pi_reconciled")
+    fake_stripe.outage("/v1/refunds", until=time.time() + 30)
+    assert _customer_cancel(enrollment).status_code == 502
+    later = timezone.now() + dt.timedelta(minutes=2)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        retry_refunds.delay().get()
+    claim = PaymentRefund.objects.get()
+    assert claim.status == PaymentRefund.Status.ABANDONED
+    # Stripe's own reconciliation made the refund after all, and says so.
+    made = {
+        "id": "re_reconciled",
+        "object": "refund",
+        "amount": 2000,
+        "payment_intent": "pi_reconciled",
+        "status": "succeeded",
+        "metadata": {"payment_id": enrollment.payment.public_id, "refund_id": claim.public_id},
+    }
+    fake_stripe.refunds[made["id"]] = made
+    event = stripe_event("refund.created", made, account=provider.stripe_account_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, event).status_code == 200
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.stripe_refund_id) == ("succeeded", "re_reconciled")
+    assert _assert_records_match_stripe(enrollment, fake_stripe) == 2000
+    assert enrollment.refund_id == "re_reconciled"
