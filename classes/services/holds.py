@@ -49,8 +49,9 @@ def enrollment_on_paid(payment: Payment) -> None:
     Stripe accepts it; the customer is emailed when it goes through.
     """
     enrollment = _locked_enrollment(payment)
-    if enrollment is None:
-        logger.error("paid payment %s has no enrollment", payment.public_id)
+    if enrollment is None:  # nothing to seat: the money goes back
+        logger.error("paid payment %s has no enrollment: refunding", payment.public_id)
+        refund_owe(payment=payment, reason=PaymentRefund.Reason.UNSEATED)
         return
     now = timezone.now()
     if _gets_the_seat(enrollment, now):

@@ -204,3 +204,13 @@ def test_once_its_event_is_processed_the_hold_is_no_longer_kept(
 
     a.refresh_from_db()
     assert a.status == Enrollment.Status.CANCELLED
+
+
+def test_a_paid_booking_payment_with_no_booking_left_is_refunded(provider, deliver, fake_stripe):
+    orphan = factories.PaymentFactory(provider=provider, kind=Payment.Kind.ENROLLMENT)
+
+    deliver(orphan, payment_intent="pi_orphan")
+
+    (refund,) = fake_stripe.calls("/v1/refunds")
+    assert (refund.params["payment_intent"], refund.params["amount"]) == ("pi_orphan", "2000")
+    assert Payment.objects.get(pk=orphan.pk).status == Payment.Status.REFUNDED
