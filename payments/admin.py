@@ -68,6 +68,7 @@ class PaymentRefundAdmin(ReadOnlyAdmin):
         "amount_cents",
         "attempts",
         "next_attempt_at",
+        "attempt_started_at",
         "short_error",
         "stripe_refund_id",
         "created_at",
@@ -99,6 +100,8 @@ class PaymentRefundAdmin(ReadOnlyAdmin):
     def retry_now(self, request, queryset) -> None:
         def retry(refund: PaymentRefund) -> None:
             done = refund_retry_now(refund=refund)
+            if done.status == PaymentRefund.Status.PENDING and done.attempt_started_at:
+                raise RuntimeError("an attempt is in progress; it retries on its own if it fails")
             if done.status == PaymentRefund.Status.PENDING:
                 raise RuntimeError(f"Stripe failed again: {done.last_error}")
 

@@ -101,7 +101,9 @@ class PaymentRefund(models.Model):
     amount_cents = models.PositiveIntegerField()
     stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # retry no earlier than
+    # Set while an attempt may be talking to Stripe, so no other attempt starts meanwhile.
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     # What a cancel decided (by, reason, late, credit, email), applied once the money is back.
     details = models.JSONField(default=dict, blank=True)

@@ -3,16 +3,17 @@
 A refund Alera decides (a late payment with no seat left, a second tip, a cancel) is a
 `PaymentRefund` created in the transaction that took the decision. Stripe is then asked
 outside any transaction: at once (after commit), and again by the beat sweep with backoff
-while it fails. The row, not a Celery message, carries the obligation, so a broker restart,
-a worker crash or a day-long Stripe outage loses nothing.
+(`next_attempt_at`) while it fails. The row, not a Celery message, carries the obligation, so
+a broker restart, a worker crash or a day-long Stripe outage loses nothing.
 
 Idempotency: attempt n is sent with the key `refund-<row>-<n>` and the row's id in the
 refund's metadata. Stripe stores the first answer per key, 500s included, so retrying under
 one key would replay the outage for 24 hours; before a new key, the attempt asks Stripe for a
 refund carrying the row's id (an earlier attempt that took effect but whose answer was lost)
-and adopts it instead of refunding twice. The attempt claims the row with a conditional
-UPDATE that also pushes `next_attempt_at` past the call's longest run, so two workers never
-attempt one row at once.
+and adopts it instead of refunding twice. That look-up is only sound if no earlier attempt is
+still in flight, so an attempt claims its row with a conditional UPDATE stamping
+`attempt_started_at`, and no other attempt starts until it has finished or its lease (longer
+than any gateway call) has run out: the task, the beat and staff never overlap on one row.
 """
 
 import datetime as dt
@@ -29,8 +30,8 @@ from payments.models import Payment, PaymentRefund
 
 logger = logging.getLogger(__name__)
 
-# Longer than one gateway call can take (the SDK timeout, times its retries), so a claimed attempt
-# is never taken over while it may still be talking to Stripe.
+# Longer than one gateway call can take (the SDK's 80 s timeout, 3 tries), so an attempt is
+# never taken over while it may still be talking to Stripe; a crashed one is after this.
 ATTEMPT_LEASE = dt.timedelta(minutes=10)
 BACKOFF_FIRST = dt.timedelta(minutes=1)
 BACKOFF_MAX = dt.timedelta(hours=1)
@@ -98,7 +99,8 @@ def refund_claim(
         reason=PaymentRefund.Reason.CANCEL,
         amount_cents=amount_cents,
         attempts=1,
-        next_attempt_at=now + ATTEMPT_LEASE,
+        attempt_started_at=now,
+        next_attempt_at=now,
         details=details,
     )
 
@@ -112,18 +114,19 @@ def refund_attempt(*, refund_id: int, now: dt.datetime | None = None) -> Payment
     """Try a pending refund if it is due. Safe to call from any number of workers at once."""
     now = now or timezone.now()
     claimed = PaymentRefund.objects.filter(_due(now), pk=refund_id).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE
+        attempts=F("attempts") + 1, attempt_started_at=now
     )
     refund = _reload(refund_id)
     return _attempt(refund, attempt=refund.attempts) if claimed else refund
 
 
 def refund_retry_now(*, refund: PaymentRefund) -> PaymentRefund:
-    """Staff's "retry now": make a pending refund due at once and try it."""
+    """Staff's "retry now": make a pending refund due at once and try it (unless an attempt
+    is in flight: that one finishes first)."""
     if refund.status != PaymentRefund.Status.PENDING:
         raise ValueError(f"{refund.public_id} is {refund.status}, not pending.")
     now = timezone.now()
-    PaymentRefund.objects.filter(pk=refund.pk, next_attempt_at__gt=now).update(next_attempt_at=now)
+    PaymentRefund.objects.filter(pk=refund.pk).update(next_attempt_at=now)
     return refund_attempt(refund_id=refund.pk, now=now)
 
 
@@ -140,8 +143,11 @@ def refunds_retry_due(*, now: dt.datetime | None = None, limit: int = 200) -> in
 
 
 def _due(now: dt.datetime) -> Q:
-    return Q(status=PaymentRefund.Status.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    """Pending, its backoff over, and no attempt in flight (or one whose lease ran out)."""
+    return (
+        Q(status=PaymentRefund.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(attempt_started_at__isnull=True) | Q(attempt_started_at__lte=now - ATTEMPT_LEASE))
     )
 
 
@@ -181,7 +187,9 @@ def _failed_attempt(refund: PaymentRefund, *, attempt: int, error: GatewayError)
     if refund.reason == PaymentRefund.Reason.CANCEL and attempt == 1 and error.definitive:
         return _abandoned(refund_id=refund.pk, error=str(error))
     PaymentRefund.objects.filter(pk=refund.pk, status=PaymentRefund.Status.PENDING).update(
-        last_error=str(error)[:2000], next_attempt_at=timezone.now() + refund_backoff(attempt)
+        last_error=str(error)[:2000],
+        attempt_started_at=None,
+        next_attempt_at=timezone.now() + refund_backoff(attempt),
     )
     return _reload(refund.pk)
 
@@ -207,8 +215,17 @@ def _succeeded(*, refund_id: int, made: Refund) -> PaymentRefund:
     refund.status = PaymentRefund.Status.SUCCEEDED
     refund.stripe_refund_id = made.id
     refund.succeeded_at = timezone.now()
+    refund.attempt_started_at = None
     refund.last_error = ""
-    refund.save(update_fields=["status", "stripe_refund_id", "succeeded_at", "last_error"])
+    refund.save(
+        update_fields=[
+            "status",
+            "stripe_refund_id",
+            "succeeded_at",
+            "attempt_started_at",
+            "last_error",
+        ]
+    )
     payment_refund_total(payment=payment, latest_refund_id=made.id)
     refund.payment = payment
     handlers = handlers_for(payment.kind)
@@ -222,8 +239,9 @@ def _abandoned(*, refund_id: int, error: str) -> PaymentRefund:
     refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
     if refund.status == PaymentRefund.Status.PENDING:
         refund.status = PaymentRefund.Status.ABANDONED
+        refund.attempt_started_at = None
         refund.last_error = error[:2000]
-        refund.save(update_fields=["status", "last_error"])
+        refund.save(update_fields=["status", "attempt_started_at", "last_error"])
     return refund
 
 

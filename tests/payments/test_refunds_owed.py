@@ -15,6 +15,7 @@ from django.core import mail
 from classes.models import Enrollment
 from payments.models import Payment, PaymentRefund
 from payments.services.refunds import (
+    ATTEMPT_LEASE,
     BACKOFF_MAX,
     refund_attempt,
     refund_owe,
@@ -302,3 +303,32 @@ def test_a_duplicate_tip_is_refunded_through_an_outage_and_the_customer_is_email
     assert mimetype == "text/html"
     assert "$7.00" in html
     assert visit.service.name in html
+
+
+def test_an_attempt_in_flight_is_never_joined_by_another_until_its_lease_runs_out(
+    provider, clock, fake_stripe, sweep
+):
+    payment = factories.PaymentFactory(
+        provider=provider, status=Payment.Status.PAID, payment_intent_id="pi_busy"
+    )
+    owed = PaymentRefund.objects.create(
+        provider=provider,
+        payment=payment,
+        reason=PaymentRefund.Reason.UNSEATED,
+        amount_cents=2000,
+        attempts=1,
+        next_attempt_at=NOW,
+        attempt_started_at=NOW,  # a worker is talking to Stripe right now
+    )
+
+    assert sweep() == 0
+    assert refund_retry_now(refund=owed).status == PaymentRefund.Status.PENDING
+    clock.shift(ATTEMPT_LEASE - dt.timedelta(seconds=1))
+    assert sweep() == 0
+    assert fake_stripe.requests == []
+
+    clock.shift(dt.timedelta(seconds=1))  # that worker died: its lease has run out
+    assert sweep() == 1
+
+    assert [r.method for r in fake_stripe.calls("/v1/refunds")] == ["GET", "POST"]
+    assert fake_stripe.refunded_cents("pi_busy") == 2000
