@@ -24,7 +24,7 @@ from classes.services.common import session_lock
 from classes.services.waitlist import waitlist_seat_opened
 from customers.emails import email_queue
 from payments.errors import PaymentFailed
-from payments.models import ClientPackage, PackageCreditEntry, PaymentRefund
+from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund
 from payments.services.refunds import refund_claim, refund_run_claim, refundable_cents
 
 logger = logging.getLogger(__name__)
@@ -114,8 +114,15 @@ def _cancel_decide(
     *, enrollment_id: int, reason: str, by: str, refund: bool | None, email_kind: str
 ) -> CancelResult | PaymentRefund:
     """Decide under the class lock: cancel at once when no money moves, else claim the
-    refund (the booking is cancelled once Stripe has given the money back)."""
-    row = Enrollment.objects.filter(pk=enrollment_id).values("class_session_id").get()
+    refund (the booking is cancelled once Stripe has given the money back).
+
+    The payment's row is locked first, in the lock order every payment path takes (Payment →
+    ClassSession → Enrollment): the claim references it, and a completion landing now waits.
+    """
+    row = Enrollment.objects.filter(pk=enrollment_id).values("class_session_id", "payment_id")
+    row = row.get()
+    if row["payment_id"] is not None:
+        Payment.objects.select_for_update().only("pk").get(pk=row["payment_id"])
     session = session_lock(session_id=row["class_session_id"])
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
