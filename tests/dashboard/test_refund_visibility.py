@@ -97,3 +97,26 @@ def test_the_roster_query_count_does_not_grow_with_pending_refunds(
         _owed(studio)
     with django_assert_max_num_queries(9):
         owner_client.get(f"/dashboard/sessions/{studio.session.public_id}/")
+
+
+def test_the_customer_page_query_count_does_not_grow_with_refunds(owner_client, studio):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owed = _owed(studio)
+    url = f"/dashboard/customers/{owed.client.public_id}/"
+    with CaptureQueriesContext(connection) as one:
+        owner_client.get(url)
+    for _ in range(4):
+        PaymentRefund.objects.create(
+            provider=studio.provider,
+            payment=owed.payment,
+            client=owed.client,
+            enrollment=owed.enrollment,
+            reason=PaymentRefund.Reason.UNSEATED,
+            amount_cents=100,
+        )
+    with CaptureQueriesContext(connection) as five:
+        html = owner_client.get(url).content.decode()
+    assert html.count("data-refund=") == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
