@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run PORT=8101` serves there; settings derive SITE_URL (every emailed and returned
+# link) from PORT unless SITE_URL itself is set.
+export PORT ?= 8000
 
 .PHONY: install run test lint format migrate seed worker clean bench fuzz audit
 
@@ -22,7 +25,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

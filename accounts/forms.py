@@ -100,7 +100,11 @@ class ApiKeyForm(forms.Form):
     origins = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://your-site.com"}),
         label="Allowed origins",
-        help_text="One per line: the sites whose servers will call the API with this key.",
+        help_text=(
+            "One per line: the sites that call the API with this key. Every call sends the key "
+            "and an Origin header naming one of them; a browser adds Origin by itself, a call "
+            "from your server must set it (Origin: https://your-site.com)."
+        ),
     )
 
     def clean_origins(self) -> list[str]:

@@ -38,8 +38,11 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Public base URL used in emails, calendar feeds and checkout return links.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public base URL of every link Alera hands out (emails, checkout and return links, calendar
+# feeds, avatars, the hosted portal). Tasks and emails have no request to read it from, so it
+# is configuration: locally it follows PORT (what `make run PORT=8101` serves on).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -181,7 +184,9 @@ CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: eager in-process locally, Redis broker in production.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker names a host so kombu doesn't warn "No hostname was supplied" when an
+# eager task borrows a producer (it still connects nowhere).
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -258,7 +263,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"level": LOG_LEVEL}, "django.server": {"level": "WARNING"}},
+    # runserver's request lines ("GET /api/classes 200") go through the same redacting
+    # handler as everything else, so a magic link's token never reaches the console.
+    "loggers": {
+        "django": {"level": LOG_LEVEL},
+        "django.server": {"level": LOG_LEVEL, "propagate": True},
+    },
 }
 
 # Class packs past their expiry lose their remaining credits (an `expired` ledger row).

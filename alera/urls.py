@@ -17,6 +17,7 @@ api_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/", include(api_patterns)),
     path("media/<path:key>", avatar_serve, name="avatar"),
     path("admin/", admin.site.urls),

@@ -1,10 +1,12 @@
-"""Platform endpoints: health check and the JSON 404 for unknown /api/ paths."""
+"""Platform endpoints: health check, the favicon and the JSON 404 for unknown /api/ paths."""
 
 import logging
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from alera.api.errors import json_error
 
@@ -38,3 +40,13 @@ def api_not_found(request, *args, **kwargs):
 def ping(request):
     """A constant answer: the benchmark's baseline for what Django itself costs."""
     return JsonResponse({"ok": True})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, JSON answers).
+
+    A temporary redirect: in production the static name carries a content hash that a new
+    icon changes.
+    """
+    return HttpResponseRedirect(static("favicon.ico"))

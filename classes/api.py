@@ -54,12 +54,16 @@ class ClassListView(TenantAPIView):
 
     @extend_schema(
         operation_id="classes_list",
+        description=(
+            "What is bookable now: scheduled classes that have not started, in the local "
+            "date range, plus the blackouts overlapping it."
+        ),
         parameters=[
             OpenApiParameter("handle", str, required=True),
             OpenApiParameter("from", dt.date, required=True, description="Local date, inclusive"),
             OpenApiParameter("to", dt.date, required=True, description="≤ from + 60 days"),
         ],
-        responses={200: ClassListOut, **errors(400, 401, 403, 404, 429)},
+        responses={200: ClassListOut, **errors(400, 401, 403, 429)},
     )
     def get(self, request):
         query = ClassListQuery(data=request.query_params)

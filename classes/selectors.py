@@ -124,15 +124,24 @@ def local_day_bounds(
 def class_session_list(
     *, provider: Provider, date_from: dt.date, date_to: dt.date
 ) -> list[ClassSession]:
-    """Scheduled sessions of `provider` between two local dates, inclusive, with seat counts."""
+    """Bookable sessions of `provider` between two local dates, inclusive, with seat counts.
+
+    Bookable means scheduled and not started yet: booking refuses a class from its start on
+    (410, `ensure_bookable`), so the list never offers one.
+    """
+    now = timezone.now()
     start, end = local_day_bounds(provider=provider, date_from=date_from, date_to=date_to)
-    queryset = ClassSession.objects.filter(
-        provider=provider,
-        status=ClassSession.Status.SCHEDULED,
-        scheduled_at__gte=start,
-        scheduled_at__lt=end,
-    ).select_related("instructor")
-    return list(seat_counts(queryset, now=timezone.now()).order_by("scheduled_at", "pk"))
+    queryset = (
+        ClassSession.objects.filter(
+            provider=provider,
+            status=ClassSession.Status.SCHEDULED,
+            scheduled_at__gte=start,
+            scheduled_at__lt=end,
+        )
+        .filter(scheduled_at__gt=now)
+        .select_related("instructor")
+    )
+    return list(seat_counts(queryset, now=now).order_by("scheduled_at", "pk"))
 
 
 def blackout_list(*, provider: Provider, date_from: dt.date, date_to: dt.date) -> list[Blackout]:

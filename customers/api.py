@@ -42,13 +42,7 @@ class SigninLinkView(TenantAPIView):
     )
     def post(self, request):
         data = _valid(SigninLinkInput, request.data)
-        try:
-            provider = provider_for_handle(request, data["handle"])
-        except ApiError as exc:
-            if exc.status_code != 404:
-                raise
-            # Unknown handles answer like foreign ones: this key is for one studio only.
-            raise ApiError(403, "This API key belongs to another studio.") from exc
+        provider = provider_for_handle(request, data["handle"])
         origin = data.get("customerSiteOrigin") or request.origin
         if not link_origin_allowed(origin=origin, key_origins=request.auth.allowed_origins):
             raise ApiError(400, "customerSiteOrigin must be one of this key's allowed origins.")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-from accounts.origins import normalize_origin
+from accounts.origins import normalize_origin, origin_of_url
 from alera.api.wire import iso_ms
 from classes.models import Enrollment
 from customers.ical import calendar_feed_url
@@ -28,10 +28,9 @@ class SigninLinkInput(serializers.Serializer):
 
 
 def link_origin_allowed(*, origin: str, key_origins: list[str]) -> bool:
-    """A magic link may only point at the key's own sites or at Alera itself."""
-    allowed = set(key_origins)
-    allowed.add(normalize_origin(settings.SITE_URL))
-    return origin in allowed
+    """A magic link may only point at the key's own sites or at Alera itself (the hosted
+    portal, on SITE_URL's origin, whatever path SITE_URL carries)."""
+    return origin in key_origins or origin == origin_of_url(settings.SITE_URL)
 
 
 class MeClientSerializer(serializers.Serializer):

@@ -41,7 +41,7 @@ class PackageStartView(TenantAPIView):
     @extend_schema(
         operation_id="packages_start",
         request=s.PackageStartInput,
-        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 404, 412, 429, 502)},
+        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 412, 429, 502)},
         summary="Buy a class pack through Stripe Checkout.",
     )
     def post(self, request):
@@ -68,7 +68,7 @@ class GiftCardStartView(TenantAPIView):
     @extend_schema(
         operation_id="gift_cards_start",
         request=s.GiftCardStartInput,
-        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 404, 412, 429, 502)},
+        responses={200: s.CheckoutOutput, **errors(400, 401, 403, 412, 429, 502)},
         summary="Buy a gift card through Stripe Checkout (the card exists once paid).",
     )
     def post(self, request):

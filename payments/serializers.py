@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.origins import origin_of_url
-from alera.api.fields import PlainTextField
+from alera.api.fields import JsonIntegerField, PlainTextField
 from payments.services.gift_cards import MAX_AMOUNT_CENTS, MIN_AMOUNT_CENTS
 from payments.services.tips import MAX_TIP_CENTS, MIN_TIP_CENTS
 
@@ -43,7 +43,7 @@ class PackageStartInput(RedirectUrlsMixin):
 
 class GiftCardStartInput(RedirectUrlsMixin):
     handle = serializers.CharField(max_length=50)
-    amountCents = serializers.IntegerField(min_value=MIN_AMOUNT_CENTS, max_value=MAX_AMOUNT_CENTS)
+    amountCents = JsonIntegerField(min_value=MIN_AMOUNT_CENTS, max_value=MAX_AMOUNT_CENTS)
     purchaserName = PlainTextField(max_length=120)
     purchaserEmail = serializers.EmailField(max_length=254)
     recipientName = PlainTextField(required=False, allow_blank=True, max_length=120)
@@ -62,7 +62,7 @@ class CheckoutOutput(serializers.Serializer):
 class RedeemInput(serializers.Serializer):
     code = serializers.CharField(max_length=40, help_text="16 letters/digits; dashes ignored.")
     providerId = serializers.CharField(max_length=32)
-    requestedDebitCents = serializers.IntegerField(min_value=1, max_value=100_000_000)
+    requestedDebitCents = JsonIntegerField(min_value=1, max_value=100_000_000)
     appointmentId = serializers.CharField(required=False, allow_blank=True, max_length=32)
     mode = serializers.ChoiceField(choices=["preview", "commit"], default="preview")
 
@@ -87,7 +87,7 @@ class RedeemOutput(serializers.Serializer):
 
 class TipStartInput(serializers.Serializer):
     token = serializers.CharField(max_length=1000)
-    amountCents = serializers.IntegerField(min_value=MIN_TIP_CENTS, max_value=MAX_TIP_CENTS)
+    amountCents = JsonIntegerField(min_value=MIN_TIP_CENTS, max_value=MAX_TIP_CENTS)
 
 
 class TipStartOutput(serializers.Serializer):

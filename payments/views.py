@@ -49,11 +49,17 @@ def dev_checkout(request, session_id: str):
             payment_mark_paid(
                 public_id=payment.public_id, payment_intent_id=f"pi_dev_{random_suffix(20)}"
             )
-            return HttpResponseRedirect(payment.success_url or "/")
+            return HttpResponseRedirect(_success_url(payment))
         if request.POST.get("action") == "expire":
             payment_mark_expired(public_id=payment.public_id)
             return HttpResponseRedirect(payment.cancel_url or "/")
     return render(request, "payments/dev_checkout.html", {"payment": payment})
+
+
+def _success_url(payment: Payment) -> str:
+    """Where Stripe would send the customer: it fills the `{CHECKOUT_SESSION_ID}` template."""
+    url = payment.success_url or "/"
+    return url.replace("{CHECKOUT_SESSION_ID}", payment.checkout_session_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,13 +49,15 @@ class HasTenantKey(permissions.BasePermission):
 
 
 def provider_for_handle(request, handle: str | None) -> Provider:
-    """The key's own provider when `handle` names it; 403 for another studio, 404 unknown."""
+    """The key's own provider when `handle` names it, else 403.
+
+    Unknown and other studios' handles get the same answer, so a key can't be used to learn
+    which handles exist.
+    """
     provider: Provider = request.auth.provider
     handle = (handle or "").strip().lower()
     if not handle:
         raise ApiError(400, "handle is required.")
-    if handle == provider.handle:
-        return provider
-    if Provider.objects.filter(handle=handle).exists():
-        raise ApiError(403, "This API key belongs to another studio.")
-    raise ApiError(404, "No studio with that handle.")
+    if handle != provider.handle:
+        raise ApiError(403, "This API key is not for that studio.")
+    return provider

@@ -42,3 +42,29 @@ class PlainTextField(serializers.CharField):
 
 def _visible(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in {"Cf", "Cc", "Zs", "Mn"}
+
+
+class JsonIntegerField(serializers.IntegerField):
+    """An IntegerField that takes only a JSON number, as the contract says.
+
+    DRF's own field also accepts `"5000"`; a partner whose code sends strings would then
+    work here and break on any stricter reader, so a string (or a boolean) is a 400 naming
+    the field. `5000.0` is the same JSON number as `5000` and is taken.
+    """
+
+    default_error_messages = {"not_a_number": "must be a number (like 5000), not {kind}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("not_a_number", kind=_json_kind(data))
+        return super().to_internal_value(data)
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

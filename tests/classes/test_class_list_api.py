@@ -48,6 +48,26 @@ def test_list_shows_scheduled_classes_with_the_contract_fields(api, provider):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_only_classes_that_have_not_started_are_listed(api, provider):
+    started = factories.ClassSessionFactory(
+        provider=provider, scheduled_at=NOW - dt.timedelta(minutes=10), capacity=6
+    )
+    starting_now = factories.ClassSessionFactory(provider=provider, scheduled_at=NOW)
+    upcoming = factories.ClassSessionFactory(
+        provider=provider, scheduled_at=NOW + dt.timedelta(minutes=10)
+    )
+    ids = [c["id"] for c in _list(api).json()["classes"]]
+    assert ids == [upcoming.public_id]
+    for gone in (started, starting_now):  # what the list leaves out, booking refuses
+        response = api.post(
+            f"/api/classes/{gone.public_id}/book",
+            {"name": "Jane Doe", "email": "jane@example.com", "phone": "512-555-0100"},
+            format="json",
+        )
+        assert response.status_code == 410
+
+
+@time_machine.travel(NOW, tick=False)
 def test_cancelled_and_completed_classes_never_appear(api, provider):
     at = dt.datetime(2026, 5, 18, 11, 0, tzinfo=dt.UTC)
     kept = factories.ClassSessionFactory(provider=provider, scheduled_at=at)
@@ -165,10 +185,11 @@ def test_the_first_and_last_listable_days_answer_an_empty_list(api, provider):
     assert _list(api, "9999-12-28", "9999-12-29").json() == {"classes": [], "blackouts": []}
 
 
-def test_another_studios_handle_gives_403_and_unknown_handle_404(api, provider):
+def test_an_unknown_handle_is_the_same_403_as_another_studios(api, provider):
     factories.ProviderFactory(handle="rival-studio")
-    assert _list(api, handle="rival-studio").status_code == 403
-    assert _list(api, handle="nobody-here").status_code == 404
+    rival, unknown = _list(api, handle="rival-studio"), _list(api, handle="nobody-here")
+    assert rival.status_code == unknown.status_code == 403
+    assert rival.json() == unknown.json()
 
 
 def test_list_needs_a_key(anon_api, provider):

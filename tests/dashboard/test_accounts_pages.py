@@ -243,6 +243,15 @@ def test_mint_redirects_and_the_next_page_shows_the_key_once_and_it_works(owner_
     assert key.display_prefix in again
 
 
+def test_the_key_form_and_the_new_key_say_a_server_call_must_set_origin(owner_client, studio):
+    form = owner_client.get("/dashboard/keys/").content.decode()
+    assert "a call from your server must set it (Origin: https://your-site.com)" in form
+    _mint(owner_client, origins="https://sculpt.example")
+    page = owner_client.get("/dashboard/keys/").content.decode()
+    assert "a call from your server must set it, for example" in page
+    assert "<code>Origin: https://sculpt.example</code>" in page
+
+
 def test_reload_after_mint_does_not_mint_again(owner_client, studio):
     response = _mint(owner_client)
     reloaded = owner_client.get(response["Location"])  # what the browser's reload repeats

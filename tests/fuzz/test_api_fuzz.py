@@ -49,7 +49,7 @@ def fuzz_headers(provider, minted, settings, _keep_test_connection):
 )
 def test_every_endpoint_survives_generated_input_and_matches_its_schema(case, fuzz_headers):
     # Two checks don't fit this contract: schema-valid but semantically wrong input (a 90-day
-    # range, an unknown handle) is rightly a 400/404; and "invalid" requests schemathesis makes
+    # range, an unknown handle) is rightly a 400/403; and "invalid" requests schemathesis makes
     # by dropping the key header get it back from `fuzz_headers`, while unknown query
     # parameters are ignored, as HTTP APIs do. Every other check (no 5xx, documented status
     # and content type, body matches the schema, auth not ignored) applies.

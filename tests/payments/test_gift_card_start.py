@@ -125,9 +125,10 @@ def test_amount_bounds_are_inclusive(post, fake_stripe, provider, amount):
     assert post(URL, body(amountCents=amount)).status_code == 200
 
 
-def test_unknown_handle_gives_404(post, provider):
+def test_unknown_handle_gives_403_and_no_checkout(post, provider):
     response = post(URL, body(handle="no-such-studio"))
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert not Payment.objects.exists()
 
 
 def test_another_studios_handle_gives_403(post, provider):

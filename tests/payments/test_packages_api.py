@@ -150,8 +150,9 @@ def test_another_studios_handle_gives_403(post, pack_type, fake_stripe):
     assert not Payment.objects.exists()
 
 
-def test_unknown_handle_gives_404(post, pack_type):
-    assert post(URL, body(pack_type, handle="nobody")).status_code == 404
+def test_unknown_handle_gives_403_and_no_checkout(post, pack_type):
+    assert post(URL, body(pack_type, handle="nobody")).status_code == 403
+    assert not Payment.objects.exists()
 
 
 def test_provider_without_connect_gives_412(post, pack_type, fake_stripe):

@@ -116,9 +116,6 @@ def test_gift_card_amounts_outside_the_contract_give_400_and_no_checkout(
         "purchaserEmail": "pat@example.com",
     }
     response = api.post("/api/gift-cards/start", body, format="json")
-    if amount == "5000":  # DRF accepts an integer in a string, as the schema's int coercion
-        assert response.status_code == 200
-        return
     assert_refused(response, "amountCents")
     assert not Payment.objects.exists()
     assert not fake_stripe.calls("/v1/checkout/sessions")
