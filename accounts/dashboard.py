@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Membership, Provider
+from alera.errors import DomainError
 
 SESSION_KEY = "dashboard_provider"
 PAGE_SIZE = 50
@@ -110,9 +111,15 @@ def dash_render(
     return render(request, template, {**base, **(context or {})}, status=status)
 
 
-def form_fail(form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form: per field when it names one."""
-    if hasattr(exc, "error_dict"):
+def form_fail(
+    form, exc: ValidationError | DomainError, field_map: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError or DomainError on the form: per field when it names
+    one."""
+    if isinstance(exc, DomainError):
+        name = (field_map or {}).get(exc.field or "", exc.field)
+        form.add_error(name if name in form.fields else None, exc.message)
+    elif hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             name = (field_map or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)
@@ -142,7 +149,7 @@ def form_save(
         return None
     try:
         saved = save()
-    except ValidationError as exc:
+    except (ValidationError, DomainError) as exc:
         form_fail(form, exc, field_map)
         return None
     messages.success(request, message(saved) if callable(message) else message)

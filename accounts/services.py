@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.cors import cors_origins_invalidate
+from accounts.errors import LastOwner
 from accounts.images import avatar_image_from_upload
 from accounts.models import ApiKey, Membership, Provider, ProviderAvatar, User
 from accounts.origins import normalize_origin
@@ -244,11 +245,9 @@ def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User)
             .values_list("user_id", flat=True)
         )
         if owners == [user.pk]:
-            raise ValidationError(
-                {
-                    "role": f"{user.email} is the studio's only owner: make someone else an "
-                    "owner first."
-                }
+            raise LastOwner(
+                f"{user.email} is the studio's only owner: make someone else an owner first.",
+                field="role",
             )
     if user is None:
         user = User(email=email)

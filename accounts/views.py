@@ -39,6 +39,7 @@ from accounts.services import (
     staff_invite,
     user_signup,
 )
+from alera.errors import DomainError
 
 # A new key's plaintext rides in a signed, short-lived, HttpOnly cookie from the mint POST to
 # the one GET that shows it: it never rests in our database, not even in the session table.
@@ -280,7 +281,7 @@ def team(request):
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
             )
-        except ValidationError as exc:
+        except (ValidationError, DomainError) as exc:
             form_fail(form, exc)
         else:
             messages.success(request, f"Invitation sent to {membership.user.email}.")

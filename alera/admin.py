@@ -8,7 +8,10 @@ the apps' admin actions call the same services the API and dashboard call.
 import logging
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from alera.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +54,22 @@ def run_per_object(modeladmin, request, queryset, fn, *, verb: str) -> int:
     for obj in queryset:
         try:
             fn(obj)
-        except Exception as exc:  # domain errors differ per service (ApiError, PaymentFailed…)
+        except DomainError as exc:
+            _refused(modeladmin, request, obj, verb, exc.message)
+        except ValidationError as exc:
+            _refused(modeladmin, request, obj, verb, "; ".join(exc.messages))
+        except Exception as exc:  # a bug or an outage: the other rows still get their turn
             logger.warning("admin action %r failed for %s", verb, obj, exc_info=True)
-            message = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", []))
-            modeladmin.message_user(
-                request, f"{obj}: could not {verb}: {message or exc}", messages.ERROR
-            )
+            _refused(modeladmin, request, obj, verb, str(exc) or type(exc).__name__)
         else:
             done += 1
     if done:
         modeladmin.message_user(request, f"{verb.capitalize()}: {done} done.", messages.SUCCESS)
     return done
+
+
+def _refused(modeladmin, request, obj, verb: str, message: str) -> None:
+    modeladmin.message_user(request, f"{obj}: could not {verb}: {message}", messages.ERROR)
 
 
 def resend_email_action(*, kind: str, id_kwarg: str, description: str, eligible=None):

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 
 from alera.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, resend_email_action
-from alera.api.errors import ApiError
+from alera.errors import DomainError
 from classes.models import (
     Appointment,
     Blackout,
@@ -115,7 +115,7 @@ class ClassSessionAdmin(NoAddNoDeleteAdmin):
         for session in queryset.exclude(status=ClassSession.Status.COMPLETED):
             try:
                 result = session_cancel(session=session, by_user=request.user)
-            except ApiError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
                 continue
             self.message_user(

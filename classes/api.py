@@ -7,10 +7,11 @@ from rest_framework.response import Response
 
 from accounts.origins import origin_of_url
 from alera.api.auth import provider_for_handle
-from alera.api.errors import ApiError, not_found
 from alera.api.schema import errors
 from alera.api.views import RateLimitedAPIView, TenantAPIView
 from alera.api.wire import iso_ms
+from alera.errors import InvalidRequest, NotAuthenticated, NotFound
+from alera.tokens import Purpose, TokenInvalid, token_read
 from classes import selectors
 from classes.errors import ClassGone
 from classes.models import ClassSession, Enrollment
@@ -32,7 +33,6 @@ from classes.services.booking import Customer, PackRedemption, enrollment_book
 from classes.services.cancellation import enrollment_cancel
 from classes.services.common import cancel_token
 from classes.services.waitlist import waitlist_join
-from customers.tokens import Purpose, TokenInvalid, token_read
 
 
 def _session_for(request, class_id: str) -> ClassSession:
@@ -43,7 +43,7 @@ def _session_for(request, class_id: str) -> ClassSession:
         .first()
     )
     if session is None:
-        raise not_found("No such class.")
+        raise NotFound("No such class.")
     if session.status == ClassSession.Status.CANCELLED:
         raise ClassGone("This class was cancelled.")
     return session
@@ -71,9 +71,9 @@ class ClassListView(TenantAPIView):
         provider = provider_for_handle(request, query.validated_data["handle"])
         date_from, date_to = query.validated_data["date_from"], query.validated_data["to"]
         if date_to < date_from:
-            raise ApiError(400, "to must not be before from.")
+            raise InvalidRequest("to must not be before from.")
         if (date_to - date_from).days > selectors.MAX_RANGE_DAYS:
-            raise ApiError(400, f"to is at most {selectors.MAX_RANGE_DAYS} days after from.")
+            raise InvalidRequest(f"to is at most {selectors.MAX_RANGE_DAYS} days after from.")
         sessions = selectors.class_session_list(
             provider=provider, date_from=date_from, date_to=date_to
         )
@@ -96,7 +96,7 @@ class ClassDetailView(TenantAPIView):
     def get(self, request, class_id: str):
         session = selectors.class_session_get(provider=request.provider, public_id=class_id)
         if session is None:
-            raise not_found("No such class.")
+            raise NotFound("No such class.")
         if session.status == ClassSession.Status.CANCELLED:
             raise ClassGone("This class was cancelled.")
         return Response(
@@ -108,7 +108,7 @@ def _same_origin_url(request, value: str | None, field: str) -> str:
     if not value:
         return f"{request.origin}/"
     if origin_of_url(value) != request.origin:
-        raise ApiError(400, f"{field} must be on the request's Origin ({request.origin}).")
+        raise InvalidRequest(f"{field} must be on the request's Origin ({request.origin}).")
     return value
 
 
@@ -194,16 +194,16 @@ class EnrollmentCancelView(RateLimitedAPIView):
         try:
             token = token_read(Purpose.CANCEL, data.validated_data["cancelToken"])
         except TokenInvalid as exc:
-            raise ApiError(401, f"cancelToken: {exc}") from exc
+            raise NotAuthenticated(f"cancelToken: {exc}") from exc
         if token.record_id != enrollment_id:
-            raise ApiError(401, "cancelToken: the token is for another booking.")
+            raise NotAuthenticated("cancelToken: the token is for another booking.")
         enrollment = (
             Enrollment.objects.select_related("provider", "class_session__service", "payment")
             .filter(public_id=enrollment_id, provider__public_id=token.provider_id)
             .first()
         )
         if enrollment is None:
-            raise not_found("No such booking.")
+            raise NotFound("No such booking.")
         result = enrollment_cancel(
             enrollment=enrollment, reason=data.validated_data["cancelReason"], by="customer"
         )

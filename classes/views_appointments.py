@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import dash_render, dashboard_view, form_fail, tenant_get
-from alera.api.errors import ApiError
+from alera.errors import DomainError
 from classes.forms import AppointmentForm, to_cents
 from classes.models import Appointment
 from classes.services.appointments import (
@@ -63,7 +63,7 @@ def appointment_new(request):
             )
         except ValidationError as exc:
             form_fail(form, exc, {"starts_at": "starts_at"})
-        except ApiError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"Appointment with {appointment.client.name} booked.")
@@ -88,7 +88,7 @@ def appointment_action(request, public_id: str, action: str):
     if service is not None:
         try:
             service(appointment=appointment)
-        except ApiError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             tip = (

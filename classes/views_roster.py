@@ -1,14 +1,13 @@
 """The roster of one session: bookings and their actions, and the waitlist with Promote."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import dash_render, dashboard_view, tenant_get
-from alera.api.errors import ApiError
+from alera.errors import DomainError
 from classes.forms import CancelBookingForm
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import seat_counts
@@ -84,8 +83,8 @@ def enrollment_action(request, public_id: str, action: str):
         return redirect("dash-session", public_id=enrollment.class_session.public_id)
     try:
         service(enrollment=enrollment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, done.format(name=enrollment.client.name))
     return redirect("dash-session", public_id=enrollment.class_session.public_id)
@@ -113,7 +112,7 @@ def enrollment_cancel_view(request, public_id: str):
                 by="owner",
                 refund=form.cleaned_data["refund"],
             )
-        except ApiError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             refunded = (
@@ -156,7 +155,7 @@ def waitlist_promote_view(request, public_id: str):
     )
     try:
         enrollment = waitlist_promote(entry=entry)
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         if enrollment.status == Enrollment.Status.CONFIRMED:

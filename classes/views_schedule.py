@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
-from alera.api.errors import ApiError
+from alera.errors import DomainError
 from classes.forms import (
     BlackoutForm,
     SeriesForm,
@@ -155,7 +155,7 @@ def session_cancel_view(request, public_id: str):
     if request.method == "POST":
         try:
             result = session_cancel(session=session, by_user=request.user)
-        except ApiError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back)
         if result.failed:

@@ -8,9 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from alera.api.auth import provider_for_handle
-from alera.api.errors import ApiError, json_error
+from alera.api.errors import json_error
 from alera.api.schema import OkSerializer, errors
 from alera.api.views import TenantAPIView
+from alera.errors import InvalidRequest, NotAuthenticated
 from customers import ical
 from customers.selectors import (
     calendar_enrollments,
@@ -45,7 +46,7 @@ class SigninLinkView(TenantAPIView):
         provider = provider_for_handle(request, data["handle"])
         origin = data.get("customerSiteOrigin") or request.origin
         if not link_origin_allowed(origin=origin, key_origins=request.auth.allowed_origins):
-            raise ApiError(400, "customerSiteOrigin must be one of this key's allowed origins.")
+            raise InvalidRequest("customerSiteOrigin must be one of this key's allowed origins.")
         signin_link_send(provider=provider, email=data["email"], origin=origin)
         return Response({"ok": True})
 
@@ -67,7 +68,7 @@ class MeView(TenantAPIView):
     def get(self, request):
         token = request.headers.get(TOKEN_HEADER) or request.query_params.get("token")
         if not token:
-            raise ApiError(401, f"A customer token is required ({TOKEN_HEADER} or ?token=).")
+            raise NotAuthenticated(f"A customer token is required ({TOKEN_HEADER} or ?token=).")
         client = client_for_token(token=token.strip(), provider=request.provider)
         body = me_wire(
             client=client,

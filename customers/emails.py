@@ -121,10 +121,10 @@ def build_magic_link(*, client_id: int, link: str) -> Email | None:
 
 @email_builder("class_reminder")
 def build_class_reminder(*, enrollment_id: int) -> Email | None:
+    from alera.tokens import Purpose, token_make
     from classes.models import ClassSession, Enrollment
     from customers.ical import calendar_feed_url
     from customers.services import portal_link
-    from customers.tokens import Purpose, token_make
 
     enrollment = (
         Enrollment.objects.select_related(

@@ -15,23 +15,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
+from alera.errors import DomainError, Gone, NotFound
+from alera.tokens import Purpose, token_read
 from classes.models import Appointment, Enrollment
 from customers.portal_views import link_problem, portal_render
 from customers.selectors import client_for_token
-from customers.tokens import Purpose, TokenInvalid, token_read
 
 TIP_MIN_CENTS = 100
 TIP_MAX_CENTS = 100_000
 CANCELLABLE = (Enrollment.Status.CONFIRMED, Enrollment.Status.PENDING_PAYMENT)
-
-
-def _signed(purpose: Purpose, token: str):
-    try:
-        return token_read(purpose, token)
-    except TokenInvalid as exc:
-        hints = {"expired": True} if exc.expired else {}
-        raise ApiError(401, str(exc), **hints) from exc
 
 
 def _enrollments():
@@ -64,10 +57,10 @@ def _cancel(request, enrollment: Enrollment):
 
     reason = (request.POST.get("reason") or "").strip()[:500]
     if enrollment.status in CANCELLABLE and enrollment.class_session.scheduled_at <= timezone.now():
-        return None, ApiError(410, "This class has already started and can't be cancelled.")
+        return None, Gone("This class has already started and can't be cancelled.")
     try:
         return enrollment_cancel(enrollment=enrollment, reason=reason, by="customer"), None
-    except ApiError as exc:
+    except DomainError as exc:
         return None, exc
 
 
@@ -76,8 +69,8 @@ def _cancel(request, enrollment: Enrollment):
 def cancel_by_link(request, token: str):
     """The signed cancel link from a booking email: confirm (GET), then cancel (POST)."""
     try:
-        data = _signed(Purpose.CANCEL, token)
-    except ApiError as exc:
+        data = token_read(Purpose.CANCEL, token)
+    except DomainError as exc:
         return link_problem(request, error=exc, token=token, purpose=Purpose.CANCEL)
     enrollment = (
         _enrollments()
@@ -85,14 +78,14 @@ def cancel_by_link(request, token: str):
         .first()
     )
     if enrollment is None:
-        return link_problem(request, error=ApiError(404, "This booking no longer exists."))
+        return link_problem(request, error=NotFound("This booking no longer exists."))
     action = reverse("portal-cancel-link", args=[token])
     if request.method == "POST":
         result, error = _cancel(request, enrollment)
         enrollment.refresh_from_db()
         context = _cancel_context(enrollment, action=action, result=result, error=error)
         return portal_render(
-            request, "customers/cancel.html", context, status=error.status_code if error else 200
+            request, "customers/cancel.html", context, status=status_for(error) if error else 200
         )
     return portal_render(
         request, "customers/cancel.html", _cancel_context(enrollment, action=action)
@@ -105,11 +98,11 @@ def cancel_from_portal(request, token: str, enrollment_id: str):
     """Cancel one of the signed-in customer's bookings; back to the portal when done."""
     try:
         client = client_for_token(token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         return link_problem(request, error=exc, token=token)
     enrollment = _enrollments().filter(client=client, public_id=enrollment_id).first()
     if enrollment is None:
-        return link_problem(request, error=ApiError(404, "No such booking on your account."))
+        return link_problem(request, error=NotFound("No such booking on your account."))
     portal = reverse("portal-home", args=[token])
     action = reverse("portal-cancel", args=[token, enrollment_id])
     if request.method == "POST":
@@ -119,7 +112,7 @@ def cancel_from_portal(request, token: str, enrollment_id: str):
             return HttpResponseRedirect(portal)
         enrollment.refresh_from_db()
         context = _cancel_context(enrollment, action=action, back_url=portal, error=error)
-        return portal_render(request, "customers/cancel.html", context, status=error.status_code)
+        return portal_render(request, "customers/cancel.html", context, status=status_for(error))
     context = _cancel_context(enrollment, action=action, back_url=portal)
     return portal_render(request, "customers/cancel.html", context)
 
@@ -173,7 +166,7 @@ def tip_page(request, token: str):
 
     try:
         appointment = appointment_for_tip_token(token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         return link_problem(request, error=exc)
     context = {
         "appointment": appointment,
@@ -194,7 +187,7 @@ def tip_page(request, token: str):
 
     try:
         payment = tip_checkout_start(appointment=appointment, amount_cents=amount, token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         context["error"] = exc.message
-        return portal_render(request, "customers/tip.html", context, status=exc.status_code)
+        return portal_render(request, "customers/tip.html", context, status=status_for(exc))
     return HttpResponseRedirect(payment.checkout_url)

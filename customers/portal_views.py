@@ -21,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
 from alera.api.ratelimit import client_ip
+from alera.errors import DomainError
+from alera.tokens import Purpose, token_peek_provider
 from customers.ical import calendar_feed_url
 from customers.selectors import (
     client_active_packages,
@@ -31,7 +33,6 @@ from customers.selectors import (
     gift_card_for_code,
 )
 from customers.services import client_rotate_calendar_secret, client_sign_out, signin_link_send
-from customers.tokens import Purpose, token_peek_provider
 
 
 def _limited(request, *, group: str, rate: str) -> bool:
@@ -49,7 +50,7 @@ def portal_render(request, template: str, context: dict, *, status: int = 200):
         return render(request, template, context, status=status)
 
 
-def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.CUSTOMER):
+def link_problem(request, *, error: DomainError, token: str = "", purpose=Purpose.CUSTOMER):
     """The friendly page for a link that can't be used, with a form for a new magic link."""
     provider = None
     provider_id = token_peek_provider(purpose, token) if token else None
@@ -61,7 +62,7 @@ def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.C
         "signed_out": bool(error.hints.get("signedOut")),
         "message": error.message,
     }
-    return portal_render(request, "customers/link_problem.html", context, status=error.status_code)
+    return portal_render(request, "customers/link_problem.html", context, status=status_for(error))
 
 
 def provider_for_form(studio: str) -> Provider | None:
@@ -78,7 +79,7 @@ def portal_home(request, token: str):
     """Upcoming and past bookings, packs, gift-card lookup, calendar links, sign out."""
     try:
         client = client_for_token(token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         return link_problem(request, error=exc, token=token)
     provider = client.provider
     bookings = client_bookings(client=client)
@@ -116,7 +117,7 @@ def portal_rotate_calendar(request, token: str):
     """A new calendar address; calendars subscribed to the old one stop updating."""
     try:
         client = client_for_token(token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         return link_problem(request, error=exc, token=token)
     client_rotate_calendar_secret(client=client)
     messages.success(
@@ -130,7 +131,7 @@ def portal_sign_out(request, token: str):
     """End every portal link of this customer, then leave the page that carries the token."""
     try:
         client = client_for_token(token=token)
-    except ApiError:
+    except DomainError:
         return HttpResponseRedirect(reverse("portal-signed-out"))
     client_sign_out(client=client)
     return HttpResponseRedirect(

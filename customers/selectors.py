@@ -11,10 +11,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
+from alera.tokens import Purpose, token_read
 from classes.models import ClassSession, Enrollment
+from customers.errors import CustomerGone, SignedOut, TokenForeignStudio
 from customers.models import Client
-from customers.tokens import Purpose, TokenInvalid, token_read
 from payments.models import ClientPackage, GiftCard
 
 # How many past bookings the summary and portal show (newest first).
@@ -22,24 +22,20 @@ PAST_LIMIT = 50
 
 
 def client_for_token(*, token: str | None, provider: Provider | None = None) -> Client:
-    """The client a customer token names. 401 bad/expired/signed out, 403 other studio,
-    404 gone."""
-    try:
-        data = token_read(Purpose.CUSTOMER, token or "")
-    except TokenInvalid as exc:
-        hints = {"expired": True} if exc.expired else {}
-        raise ApiError(401, str(exc), **hints) from exc
+    """The client a customer token names. TokenInvalid/TokenExpired/SignedOut when it can't
+    be used, TokenForeignStudio for another studio's token, CustomerGone when deleted."""
+    data = token_read(Purpose.CUSTOMER, token or "")
     if provider is not None and data.provider_id != provider.public_id:
-        raise ApiError(403, "This customer token belongs to another studio.")
+        raise TokenForeignStudio()
     client = (
         Client.objects.select_related("provider")
         .filter(public_id=data.record_id, provider__public_id=data.provider_id)
         .first()
     )
     if client is None:
-        raise ApiError(404, "This customer no longer exists.")
+        raise CustomerGone()
     if client.signed_out_since(data.issued_at):
-        raise ApiError(401, "You signed out, so this link no longer works.", signedOut=True)
+        raise SignedOut()
     return client
 
 

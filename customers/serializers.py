@@ -6,11 +6,11 @@ from rest_framework import serializers
 
 from accounts.origins import normalize_origin, origin_of_url
 from alera.api.wire import iso_ms
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
 from customers.ical import calendar_feed_url
 from customers.models import Client
 from customers.selectors import Bookings
-from customers.tokens import Purpose, token_make
 
 
 class SigninLinkInput(serializers.Serializer):

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from alera.ids import random_suffix
+from alera.tokens import Purpose, token_make
 from classes.models import ClassSession, Enrollment
 from customers.emails import email_queue
 from customers.models import Client, ReminderLog, new_calendar_secret
-from customers.tokens import Purpose, token_make
 
 logger = logging.getLogger(__name__)
 

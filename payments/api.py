@@ -4,10 +4,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from alera.api.auth import provider_for_handle
-from alera.api.errors import ApiError
 from alera.api.schema import errors
 from alera.api.views import RateLimitedAPIView, TenantAPIView
 from alera.api.wire import iso_ms
+from alera.errors import Forbidden
 from payments import serializers as s
 from payments.models import Payment
 from payments.services.gift_cards import (
@@ -103,7 +103,7 @@ class GiftCardRedeemView(TenantAPIView):
         data = _valid(s.RedeemInput, request)
         provider = request.provider
         if data["providerId"] != provider.public_id:
-            raise ApiError(403, "providerId is not this API key's studio.")
+            raise Forbidden("providerId is not this API key's studio.")
         appointment = None
         if data.get("appointmentId"):
             appointment = appointment_for_redemption(

@@ -1,20 +1,26 @@
-"""Domain errors of the payments app, each mapped to one API status."""
+"""Refusals of the payments app, as domain errors (the API maps each family to a status)."""
 
-from alera.api.errors import ApiError
-
-
-class PaymentsNotEnabled(ApiError):
-    def __init__(self) -> None:
-        super().__init__(
-            412, "This studio has not finished Stripe Connect onboarding and cannot take payments."
-        )
+from alera.errors import Conflict, Forbidden, NotReady, UpstreamFailed
 
 
-class PaymentFailed(ApiError):
+class PaymentsNotEnabled(NotReady):
+    code = "payments_not_enabled"
+    default_message = (
+        "This studio has not finished Stripe Connect onboarding and cannot take payments."
+    )
+
+
+class PaymentFailed(UpstreamFailed):
+    code = "payment_failed"
+
     def __init__(self, message: str) -> None:
-        super().__init__(502, f"{message} Safe to retry.")
+        super().__init__(f"{message} Safe to retry.")
 
 
-class NotEnoughCredits(ApiError):
-    def __init__(self) -> None:
-        super().__init__(409, "The pack does not have that many credits left.")
+class NotEnoughCredits(Conflict):
+    code = "not_enough_credits"
+    default_message = "The pack does not have that many credits left."
+
+
+class TipLinkInvalid(Forbidden):
+    code = "tip_link_invalid"

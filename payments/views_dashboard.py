@@ -14,7 +14,7 @@ from accounts.dashboard import (
     paginate,
     tenant_get,
 )
-from alera.api.errors import ApiError
+from alera.errors import DomainError
 from payments.forms import GiftCardSearchForm, PackageAdjustForm, PackageTypeForm
 from payments.models import ClientPackage, GiftCard, PackageType
 from payments.services.connect import connect_refresh_status, connect_start
@@ -96,7 +96,7 @@ def package_detail(request, public_id: str):
     if request.method == "POST" and form.is_valid():
         try:
             package_adjust(package=package, **form.cleaned_data)
-        except ApiError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Credits adjusted.")
@@ -149,7 +149,7 @@ def stripe_connect(request):
             refresh_url=settings_url,
             return_url=request.build_absolute_uri(reverse("dash-stripe-return")),
         )
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dash-settings")
     return redirect(url)
@@ -161,7 +161,7 @@ def stripe_refresh(request):
     """Back from onboarding (GET) or the Refresh button (POST): read the account's status."""
     try:
         status = connect_refresh_status(provider=request.provider)
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         if status is not None and status.charges_enabled:

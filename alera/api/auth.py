@@ -5,7 +5,7 @@ from rest_framework import authentication, exceptions, permissions
 from accounts.models import ApiKey, Provider
 from accounts.origins import normalize_origin
 from accounts.services import api_key_lookup, api_key_touch
-from alera.api.errors import ApiError
+from alera.errors import Forbidden, InvalidRequest
 
 KEY_HEADER = "x-alera-key"
 
@@ -57,7 +57,7 @@ def provider_for_handle(request, handle: str | None) -> Provider:
     provider: Provider = request.auth.provider
     handle = (handle or "").strip().lower()
     if not handle:
-        raise ApiError(400, "handle is required.")
+        raise InvalidRequest("handle is required.")
     if handle != provider.handle:
-        raise ApiError(403, "This API key is not for that studio.")
+        raise Forbidden("This API key is not for that studio.")
     return provider

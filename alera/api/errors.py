@@ -1,4 +1,9 @@
-"""The error envelope: every non-2xx answer under /api/ is `{"error": "<sentence>"}`."""
+"""The error envelope: every non-2xx answer under /api/ is `{"error": "<sentence>"}`.
+
+`STATUS_FOR` is the one place a domain error becomes an HTTP status: services raise
+`alera.errors.DomainError` subclasses and know nothing of HTTP; the API's exception handler
+and the pages that show an error with its status (portal, dashboard) ask `status_for`.
+"""
 
 import logging
 
@@ -9,25 +14,37 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from alera import errors
+
 logger = logging.getLogger("alera.api")
 
+# Each family of domain errors answers one status (the contract's table in docs/api.md).
+STATUS_FOR: dict[type[errors.DomainError], int] = {
+    errors.InvalidRequest: status.HTTP_400_BAD_REQUEST,
+    errors.NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
+    errors.Forbidden: status.HTTP_403_FORBIDDEN,
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.Gone: status.HTTP_410_GONE,
+    errors.NotReady: status.HTTP_412_PRECONDITION_FAILED,
+    errors.UpstreamFailed: status.HTTP_502_BAD_GATEWAY,
+    errors.Busy: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
 
-class ApiError(exceptions.APIException):
-    """A domain error with its status code, sentence and optional hint fields."""
 
-    def __init__(self, status_code: int, message: str, **hints) -> None:
-        super().__init__(detail=message)
-        self.status_code = status_code
-        self.message = message
-        self.hints = hints
-
-
-def bad_request(message: str, **hints) -> ApiError:
-    return ApiError(status.HTTP_400_BAD_REQUEST, message, **hints)
+def status_for(exc: errors.DomainError) -> int:
+    """The status of a domain error: its nearest family in STATUS_FOR (400 if none)."""
+    for klass in type(exc).__mro__:
+        if klass in STATUS_FOR:
+            return STATUS_FOR[klass]
+    return status.HTTP_400_BAD_REQUEST
 
 
-def not_found(message: str = "Not found.") -> ApiError:
-    return ApiError(status.HTTP_404_NOT_FOUND, message)
+def domain_error_response(exc: errors.DomainError) -> Response:
+    response = Response({"error": exc.message, **exc.hints}, status=status_for(exc))
+    if isinstance(exc, errors.Busy):
+        response["Retry-After"] = "1"
+    return response
 
 
 def first_message(detail) -> str:
@@ -50,8 +67,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
-    if isinstance(exc, ApiError):
-        return Response({"error": exc.message, **exc.hints}, status=exc.status_code)
+    if isinstance(exc, errors.DomainError):
+        return domain_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

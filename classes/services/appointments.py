@@ -10,15 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
+from classes.errors import AppointmentNotScheduled, BadScheduleTime, NotInStudio
 from classes.models import Appointment, Instructor, Service
 from customers.emails import email_queue
 from customers.models import Client
-
-
-class AppointmentNotScheduled(ApiError):
-    def __init__(self, appointment: Appointment) -> None:
-        super().__init__(410, f"This appointment is already {appointment.status}.")
 
 
 @transaction.atomic
@@ -36,9 +31,9 @@ def appointment_create(
     """Book a 1:1 visit; duration and price default to the service's."""
     for row in (service, client, instructor):
         if row is not None and row.provider_id != provider.pk:
-            raise ApiError(404, f"No such {type(row).__name__.lower()} in this studio.")
+            raise NotInStudio(f"No such {type(row).__name__.lower()} in this studio.")
     if timezone.is_naive(starts_at):
-        raise ApiError(400, "starts_at must carry a time zone.")
+        raise BadScheduleTime("starts_at must carry a time zone.")
     appointment = Appointment(
         provider=provider,
         service=service,

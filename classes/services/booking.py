@@ -15,15 +15,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError, not_found
-from classes.errors import AlreadyBooked, ClassFull
+from alera.errors import NotAuthenticated
+from classes.errors import AlreadyBooked, ClassFull, ClassNotFound, PackNotFound
 from classes.models import ClassSession, Enrollment
 from classes.selectors import booking_state, waitlist_active
 from classes.services.common import ensure_bookable, release_stale_hold
 from customers.emails import email_queue
+from customers.errors import CustomerGone
 from customers.models import Client
 from customers.selectors import client_for_token
 from customers.services import client_upsert
+from payments.errors import NotEnoughCredits
 from payments.models import ClientPackage, PackageCreditEntry, Payment
 from payments.services.checkout import (
     checkout_expiry,
@@ -107,7 +109,7 @@ def _reserve(
         .first()
     )
     if session is None:
-        raise not_found("No such class.")
+        raise ClassNotFound()
     session.provider = provider
     ensure_bookable(session=session, now=now)
     package = _pack_for(provider=provider, pack=pack) if pack else None
@@ -192,19 +194,17 @@ def _pack_for(*, provider: Provider, pack: PackRedemption) -> ClientPackage:
     (a token from before the customer signed out is a 401 like an expired one)."""
     try:
         client = client_for_token(token=pack.customer_token, provider=provider)
-    except ApiError as exc:
-        if exc.status_code == 401:
-            raise ApiError(401, f"customerToken: {exc.message}", **exc.hints) from exc
-        if exc.status_code == 404:
-            raise ApiError(404, "No such class pack for this customer.") from exc
-        raise
+    except NotAuthenticated as exc:
+        raise type(exc)(f"customerToken: {exc.message}", **exc.hints) from exc
+    except CustomerGone as exc:
+        raise PackNotFound() from exc
     package = (
         ClientPackage.objects.select_related("client")
         .filter(provider=provider, public_id=pack.client_package_id, client=client)
         .first()
     )
     if package is None:
-        raise ApiError(404, "No such class pack for this customer.")
+        raise PackNotFound()
     return package
 
 
@@ -217,7 +217,7 @@ def _book_with_pack(
         pk=package.pk, sessions_remaining__gt=0, expires_at__gt=now
     ).update(sessions_remaining=F("sessions_remaining") - 1)
     if not used:
-        raise ApiError(409, "This class pack has no credits left or has expired.")
+        raise NotEnoughCredits("This class pack has no credits left or has expired.")
     enrollment = Enrollment.objects.create(
         provider=session.provider,
         class_session=session,

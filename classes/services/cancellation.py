@@ -17,8 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from alera.api.errors import ApiError
-from classes.errors import ClassGone
+from alera.errors import DomainError, Gone
+from classes.errors import CancelInFlight, ClassGone
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.common import session_lock
 from classes.services.waitlist import waitlist_seat_opened
@@ -137,7 +137,7 @@ def _cancel_decide(
     if enrollment.refunds.filter(
         reason=PaymentRefund.Reason.CANCEL, status=PaymentRefund.Status.PENDING
     ).exists():
-        raise ApiError(409, "This booking is being cancelled right now; try again in a moment.")
+        raise CancelInFlight()
     late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
     decision = {
         "by": by,
@@ -252,7 +252,7 @@ def session_cancel(*, session: ClassSession, by_user: User | None = None) -> Ses
     with transaction.atomic():
         locked = session_lock(session_id=session.pk)
         if locked.status == ClassSession.Status.COMPLETED:
-            raise ApiError(410, "A completed class cannot be cancelled.")
+            raise Gone("A completed class cannot be cancelled.")
         if locked.status != ClassSession.Status.CANCELLED:
             locked.status = ClassSession.Status.CANCELLED
             locked.cancelled_at = timezone.now()
@@ -273,7 +273,7 @@ def session_cancel(*, session: ClassSession, by_user: User | None = None) -> Ses
                 email_kind="class_cancelled",
             )
             cancelled += 1
-        except ApiError as exc:
+        except DomainError as exc:
             logger.warning("could not cancel %s: %s", enrollment.public_id, exc.message)
             failed.append(enrollment.public_id)
     return SessionCancelResult(cancelled=cancelled, failed=failed)

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Provider
+from alera.tokens import Purpose, token_make
 from classes.errors import AlreadyBooked, ClassGone
 from classes.models import ClassSession, Enrollment
 from customers.models import Client
-from customers.tokens import Purpose, token_make
 
 
 def session_lock(*, session_id: int) -> ClassSession:

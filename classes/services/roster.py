@@ -4,10 +4,10 @@ Each is one conditional UPDATE on the booking's status, so a double click or two
 members at once change it exactly once; the loser gets a clear error.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from classes.errors import BookingNotConfirmed
 from classes.models import Enrollment
 
 
@@ -17,7 +17,7 @@ def _move(enrollment: Enrollment, **changes) -> Enrollment:
     ).update(**changes)
     enrollment.refresh_from_db()
     if not updated:
-        raise ValidationError(
+        raise BookingNotConfirmed(
             f"This booking is {enrollment.get_status_display().lower()}, not confirmed."
         )
     return enrollment

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Provider
+from classes.errors import SessionNotEditable
 from classes.models import Blackout, ClassSession, Enrollment, Instructor, Service
 from classes.services.waitlist import waitlist_seat_opened
 
@@ -173,7 +174,7 @@ def class_session_update(
     )
     old_capacity = locked.capacity
     if locked.status != ClassSession.Status.SCHEDULED:
-        raise ValidationError(f"A {locked.status.lower()} session can't be edited.")
+        raise SessionNotEditable(f"A {locked.status.lower()} session can't be edited.")
     if instructor is not None and instructor.provider_id != locked.provider_id:
         raise ValidationError({"instructor": "This instructor is not in this studio."})
     taken = Enrollment.objects.filter(

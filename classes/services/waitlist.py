@@ -9,8 +9,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from alera.api.errors import ApiError
-from classes.errors import AlreadyBooked, ClassGone, EntryNotWaiting, NoSeatFree
+from classes.errors import (
+    AlreadyBooked,
+    ClassGone,
+    EntryNotWaiting,
+    NoSeatFree,
+    SeatsStillFree,
+)
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import seats_left, waitlist_active, waitlist_position
 from classes.services.booking import confirm_free, hold_seat
@@ -50,7 +55,7 @@ def waitlist_join(*, session: ClassSession, name: str, email: str, phone: str) -
     ensure_not_booked(session=session, client=client)
     free = seats_left(session=session, now=now)
     if free > 0:
-        raise ApiError(409, "Seats are still available; book the class directly.", seatsLeft=free)
+        raise SeatsStillFree(seatsLeft=free)
     last = WaitlistEntry.objects.filter(class_session=session).aggregate(m=Max("position"))["m"]
     entry = WaitlistEntry.objects.create(
         provider=session.provider, class_session=session, client=client, position=(last or 0) + 1

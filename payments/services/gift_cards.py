@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
+from alera.errors import Conflict, InvalidRequest, NotFound
 from classes.models import Appointment
 from customers.emails import email_queue
 from payments.models import GiftCard, GiftCardRedemption, Payment
@@ -38,7 +38,7 @@ def gift_card_code_normalize(raw: str) -> str:
     """Upper-case, spaces and dashes dropped; 400 unless 16 letters and digits remain."""
     code = _SEPARATORS.sub("", raw or "").upper()
     if len(code) != CODE_LENGTH or not code.isascii() or not code.isalnum():
-        raise ApiError(400, "A gift card code is 16 letters and digits.")
+        raise InvalidRequest("A gift card code is 16 letters and digits.")
     return code
 
 
@@ -60,7 +60,7 @@ def gift_card_checkout_start(
     buyer is buying, so changing the setting later doesn't change a card already paid for.
     """
     if not MIN_AMOUNT_CENTS <= amount_cents <= MAX_AMOUNT_CENTS:
-        raise ApiError(400, "A gift card is between $10.00 and $5,000.00.")
+        raise InvalidRequest("A gift card is between $10.00 and $5,000.00.")
     payment = payment_create(
         provider=provider,
         kind=Payment.Kind.GIFT_CARD,
@@ -151,20 +151,19 @@ class Redemption:
 def _usable(card: GiftCard, now: dt.datetime) -> None:
     if card.expires_at is not None and card.expires_at <= now:
         local = card.expires_at.astimezone(card.provider.tz)
-        raise ApiError(
-            400,
+        raise InvalidRequest(
             f"This gift card expired on {local:%B} {local.day}, {local.year}; "
             "it can no longer be redeemed.",
         )
     if card.balance_cents <= 0:
-        raise ApiError(400, "This gift card has no balance left.")
+        raise InvalidRequest("This gift card has no balance left.")
 
 
 def _card(provider: Provider, code: str, *, lock: bool) -> GiftCard:
     qs = GiftCard.objects.select_for_update() if lock else GiftCard.objects
     card = qs.filter(provider=provider, code=gift_card_code_normalize(code)).first()
     if card is None:
-        raise ApiError(404, "No gift card with that code.")
+        raise NotFound("No gift card with that code.")
     card.provider = provider  # the caller's row: no extra query for its time zone
     return card
 
@@ -172,7 +171,7 @@ def _card(provider: Provider, code: str, *, lock: bool) -> GiftCard:
 def appointment_for_redemption(*, provider: Provider, public_id: str) -> Appointment:
     appointment = Appointment.objects.filter(provider=provider, public_id=public_id).first()
     if appointment is None:
-        raise ApiError(404, "No appointment with that id.")
+        raise NotFound("No appointment with that id.")
     return appointment
 
 
@@ -199,7 +198,7 @@ def gift_card_redeem(
     """
     _check_amount(requested_cents)
     if appointment.provider_id != provider.pk:
-        raise ApiError(404, "No appointment with that id.")
+        raise NotFound("No appointment with that id.")
     card = _card(provider, code, lock=True)
     earlier = GiftCardRedemption.objects.filter(gift_card=card, appointment=appointment).first()
     if earlier is not None:
@@ -217,7 +216,7 @@ def gift_card_redeem(
         balance_cents=F("balance_cents") - debit
     )
     if updated != 1:
-        raise ApiError(409, "The gift card balance changed; try again.")
+        raise Conflict("The gift card balance changed; try again.")
     after = card.balance_cents - debit
     GiftCardRedemption.objects.create(
         gift_card=card, appointment=appointment, amount_cents=debit, balance_after_cents=after
@@ -227,6 +226,6 @@ def gift_card_redeem(
 
 def _check_amount(requested_cents: int) -> None:
     if isinstance(requested_cents, bool) or not isinstance(requested_cents, int):
-        raise ApiError(400, "requestedDebitCents must be a whole number of cents.")
+        raise InvalidRequest("requestedDebitCents must be a whole number of cents.")
     if requested_cents <= 0:
-        raise ApiError(400, "requestedDebitCents must be more than zero.")
+        raise InvalidRequest("requestedDebitCents must be more than zero.")

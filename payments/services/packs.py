@@ -14,10 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Provider
-from alera.api.errors import ApiError
+from alera.errors import InvalidRequest
+from alera.tokens import Purpose, token_make
 from customers.emails import email_queue
 from customers.services import client_upsert
-from customers.tokens import Purpose, token_make
 from payments.errors import NotEnoughCredits
 from payments.models import ClientPackage, PackageCreditEntry, PackageType, Payment
 from payments.services.checkout import payment_create, payment_open_checkout
@@ -31,7 +31,7 @@ def package_type_for_sale(*, provider: Provider, public_id: str) -> PackageType:
         provider=provider, public_id=public_id, active=True
     ).first()
     if package_type is None:
-        raise ApiError(400, "That package is not available.")
+        raise InvalidRequest("That package is not available.")
     return package_type
 
 
@@ -121,10 +121,10 @@ def package_adjust(*, package: ClientPackage, delta: int, note: str) -> ClientPa
     one that would go below zero is refused (409) and changes nothing.
     """
     if not isinstance(delta, int) or delta == 0:
-        raise ApiError(400, "An adjustment is a non-zero whole number of credits.")
+        raise InvalidRequest("An adjustment is a non-zero whole number of credits.")
     note = (note or "").strip()
     if not note:
-        raise ApiError(400, "Say why the credits are adjusted.")
+        raise InvalidRequest("Say why the credits are adjusted.")
     updated = ClientPackage.objects.filter(
         pk=package.pk, sessions_remaining__gte=max(0, -delta)
     ).update(

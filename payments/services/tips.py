@@ -7,10 +7,11 @@ import logging
 
 from django.conf import settings
 
-from alera.api.errors import ApiError
+from alera.errors import Conflict, InvalidRequest, NotFound
+from alera.tokens import Purpose, TokenInvalid, token_make, token_read
 from classes.models import Appointment
 from customers.emails import email_queue
-from customers.tokens import Purpose, TokenInvalid, token_make, token_read
+from payments.errors import TipLinkInvalid
 from payments.models import Payment, PaymentRefund
 from payments.services.checkout import payment_create, payment_open_checkout
 from payments.services.refunds import refund_owe
@@ -37,27 +38,27 @@ def appointment_for_tip_token(*, token: str) -> Appointment:
     try:
         data = token_read(Purpose.TIP, token)
     except TokenInvalid as exc:
-        raise ApiError(403, f"{exc} Ask the studio for a new tip link.") from exc
+        raise TipLinkInvalid(f"{exc.message} Ask the studio for a new tip link.") from exc
     appointment = (
         Appointment.objects.select_related("provider", "service", "client")
         .filter(public_id=data.record_id, provider__public_id=data.provider_id)
         .first()
     )
     if appointment is None:
-        raise ApiError(404, "That appointment no longer exists.")
+        raise NotFound("That appointment no longer exists.")
     return appointment
 
 
 def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: str = "") -> Payment:
     """Open a tip Checkout on the studio's account once the visit is Completed."""
     if not MIN_TIP_CENTS <= amount_cents <= MAX_TIP_CENTS:
-        raise ApiError(400, "A tip is between $1.00 and $1,000.00.")
+        raise InvalidRequest("A tip is between $1.00 and $1,000.00.")
     if not appointment.service.tips_enabled:
-        raise ApiError(400, "This studio does not take tips for this service.")
+        raise InvalidRequest("This studio does not take tips for this service.")
     if appointment.status != Appointment.Status.COMPLETED:
-        raise ApiError(400, "A tip can only be left after a completed visit.")
+        raise InvalidRequest("A tip can only be left after a completed visit.")
     if appointment.tip_captured_at is not None:
-        raise ApiError(409, "A tip was already collected for this visit. Thank you!")
+        raise Conflict("A tip was already collected for this visit. Thank you!")
     back = f"{settings.SITE_URL}/me/tip/{token}" if token else settings.SITE_URL + "/"
     payment = payment_create(
         provider=appointment.provider,

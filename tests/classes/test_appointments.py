@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
+from alera.errors import DomainError
+from alera.tokens import Purpose, TokenInvalid, token_read
 from classes.models import Appointment
 from classes.services.appointments import (
     appointment_cancel,
@@ -15,7 +17,6 @@ from classes.services.appointments import (
     appointment_create,
     appointment_no_show,
 )
-from customers.tokens import Purpose, TokenInvalid, token_read
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +46,14 @@ def test_create_defaults_duration_and_price_to_the_service(provider, private):
 
 def test_create_refuses_another_studios_client(provider, private):
     stranger = factories.ClientFactory()
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         appointment_create(
             provider=provider,
             service=private,
             client=stranger,
             starts_at=dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC),
         )
-    assert exc.value.status_code == 404
+    assert status_for(exc.value) == 404
     assert not Appointment.objects.exists()
 
 
@@ -117,9 +118,9 @@ def test_no_show_and_cancel_leave_scheduled_once_and_send_no_tip_link(
         action(appointment=appointment)
         action(appointment=appointment)
     assert appointment.status == status
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         appointment_complete(appointment=appointment)
-    assert exc.value.status_code == 410
+    assert status_for(exc.value) == 410
     appointment.refresh_from_db()
     assert appointment.status == status
     assert mail.outbox == []
@@ -128,7 +129,7 @@ def test_no_show_and_cancel_leave_scheduled_once_and_send_no_tip_link(
 def test_a_completed_visit_cannot_be_cancelled(provider, private):
     appointment = factories.AppointmentFactory(provider=provider, service=private)
     appointment_complete(appointment=appointment)
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         appointment_cancel(appointment=appointment)
-    assert exc.value.status_code == 410
+    assert status_for(exc.value) == 410
     assert Appointment.objects.get().status == Appointment.Status.COMPLETED

@@ -7,9 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from alera.api.wire import iso_ms
+from alera.tokens import Purpose, token_read
 from classes.models import ClassSession, Enrollment
 from customers.models import Client
-from customers.tokens import Purpose, token_read
 from payments.models import Payment
 from tests import factories
 from tests.classes.conftest import CUSTOMER, fill

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
 from customers.services import client_sign_out
-from customers.tokens import Purpose, token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
 from classes.services.common import cancel_token
-from customers.tokens import Purpose, token_make
 from payments.models import Payment, PaymentRefund
 from tests import factories
 

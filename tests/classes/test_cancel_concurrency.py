@@ -8,7 +8,8 @@ import time
 import pytest
 from django.db import connection
 
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
+from alera.errors import DomainError
 from payments.models import Payment
 from tests.classes.test_cancel_refund_outcomes import (
     _assert_records_match_stripe,
@@ -45,7 +46,7 @@ def test_owner_cancel_while_the_customers_refund_is_in_flight_is_refused_and_rec
     owner_error = None
     try:
         _owner_cancel_without_refund(enrollment)
-    except ApiError as exc:
+    except DomainError as exc:
         owner_error = exc
     gate.release()
     thread.join(60)
@@ -84,8 +85,8 @@ def test_racing_cancels_always_record_what_stripe_did(provider, fake_stripe, mon
             else:
                 try:
                     _owner_cancel_without_refund(enrollment)
-                except ApiError as exc:
-                    owner_errors.append(exc.status_code)
+                except DomainError as exc:
+                    owner_errors.append(status_for(exc))
         finally:
             connection.close()
 

@@ -12,9 +12,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Provider
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment, WaitlistEntry
 from classes.services import booking, waitlist
-from customers.tokens import Purpose, token_make
 from tests import factories
 from tests.concurrency import POSTGRES_CONCURRENCY
 from tests.conftest import DEMO_ORIGIN

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
+from alera.errors import DomainError
 from classes.errors import NoSeatFree
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.waitlist import waitlist_promote
@@ -128,9 +129,9 @@ def test_promoting_without_a_free_seat_raises(free_class):
 def test_promoting_twice_raises(free_class):
     entry = factories.WaitlistEntryFactory(class_session=free_class)
     waitlist_promote(entry=entry)
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         waitlist_promote(entry=entry)
-    assert exc.value.status_code == 409
+    assert status_for(exc.value) == 409
 
 
 def test_a_stripe_failure_on_promotion_puts_the_entry_back(paid_class, fake_stripe):

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
-from customers.tokens import Purpose, token_make
 from payments.models import Payment, PaymentRefund
 from tests import factories
 

@@ -11,10 +11,10 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from alera.celery import app as celery_app
+from alera.tokens import Purpose, token_read
 from classes.models import ClassSession, Enrollment
 from customers.models import ReminderLog
 from customers.tasks import send_class_reminders
-from customers.tokens import Purpose, token_read
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
 

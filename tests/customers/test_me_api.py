@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make, token_read
 from classes.models import Enrollment
 from customers.services import customer_token_make
-from customers.tokens import Purpose, token_make, token_read
 from tests import factories
 
 pytestmark = pytest.mark.django_db

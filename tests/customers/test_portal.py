@@ -9,9 +9,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
 from customers.services import customer_token_make
-from customers.tokens import Purpose, token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Appointment, Enrollment
 from customers.services import client_sign_out, customer_token_make
-from customers.tokens import Purpose, token_make
 from payments.services.tips import tip_token_make
 from tests import factories
 

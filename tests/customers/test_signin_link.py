@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 
 from accounts.services import api_key_mint
-from customers.tokens import Purpose, token_read
+from alera.tokens import Purpose, token_read
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
 

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Appointment
 from customers.portal_actions import tip_presets
-from customers.tokens import Purpose, token_make
 from payments.models import Payment
 from payments.services.tips import tip_token_make
 from tests import factories

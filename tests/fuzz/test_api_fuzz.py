@@ -15,8 +15,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from alera.tokens import Purpose, token_make
 from alera.wsgi import application
-from customers.tokens import Purpose, token_make
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
 

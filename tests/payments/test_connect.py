@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Provider
+from alera.api.errors import status_for
 from payments.errors import PaymentFailed
 from payments.services.connect import connect_refresh_status, connect_start
 from tests import factories
@@ -66,7 +67,7 @@ def test_stripe_failure_on_start_gives_502_and_stores_nothing(new_studio, fake_s
     fake_stripe.fail_next("/v1/accounts", status=400, message="Platform not activated")
     with pytest.raises(PaymentFailed) as exc:
         connect_start(provider=new_studio, **URLS)
-    assert exc.value.status_code == 502
+    assert status_for(exc.value) == 502
     new_studio.refresh_from_db()
     assert new_studio.stripe_account_id == ""
 

@@ -7,7 +7,8 @@ import time_machine
 from django.db.models import Sum
 from django.utils import timezone
 
-from alera.api.errors import ApiError
+from alera.api.errors import status_for
+from alera.errors import DomainError
 from payments.errors import NotEnoughCredits
 from payments.models import ClientPackage, PackageCreditEntry
 from payments.services.packs import package_adjust, package_expire_due
@@ -58,9 +59,9 @@ def test_owner_removes_credits_down_to_zero_but_not_below():
 @pytest.mark.parametrize(("delta", "note"), [(0, "nothing"), (2, "  ")])
 def test_adjustment_needs_a_nonzero_delta_and_a_reason(delta, note):
     package = bought()
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         package_adjust(package=package, delta=delta, note=note)
-    assert exc.value.status_code == 400
+    assert status_for(exc.value) == 400
     assert package.ledger.count() == 1
 
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
+from alera.tokens import Purpose, token_read
 from customers.models import Client
-from customers.tokens import Purpose, token_read
 from payments.models import ClientPackage, PackageCreditEntry, Payment
 from tests import factories
 from tests.fakes.webhooks import expired_event, post_event

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from alera.tokens import Purpose, token_make
 from classes.models import Appointment
-from customers.tokens import Purpose, token_make
 from payments.models import Payment, PaymentRefund
 from payments.services.refunds import refund_owe
 from payments.services.tips import tip_token_make

@@ -20,9 +20,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from alera.tokens import Purpose, token_make
 from classes.models import ClassSession, Enrollment
 from classes.services.holds import holds_release_expired
-from customers.tokens import Purpose, token_make
 from payments.models import ClientPackage, Payment, PaymentRefund, StripeEvent
 from payments.services.refunds import refunds_retry_due
 from tests import factories

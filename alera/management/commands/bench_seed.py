@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from accounts.services import api_key_mint, provider_create
+from alera.tokens import Purpose, token_make
 from classes.models import ClassSession, Enrollment, Service
 from customers.models import Client
-from customers.tokens import Purpose, token_make
 
 ORIGIN = "http://bench.local"
 LIST_DAYS = 60  # the list scenario asks for today .. today + 60 days

@@ -10,6 +10,9 @@ import enum
 from dataclasses import dataclass
 
 from django.core import signing
+from django.utils import timezone
+
+from alera.errors import NotAuthenticated
 
 
 class Purpose(enum.StrEnum):
@@ -26,12 +29,19 @@ MAX_AGE = {
 }
 
 
-class TokenInvalid(Exception):
-    """Bad signature, wrong purpose, malformed, or expired (see `expired`)."""
+class TokenInvalid(NotAuthenticated):
+    """Bad signature, wrong purpose or malformed; `TokenExpired` when only its age fails."""
 
-    def __init__(self, message: str, *, expired: bool = False) -> None:
-        super().__init__(message)
-        self.expired = expired
+    code = "token_invalid"
+    default_message = "The token is invalid."
+    expired = False
+
+
+class TokenExpired(TokenInvalid):
+    code = "token_expired"
+    default_message = "The token has expired."
+    default_hints = {"expired": True}
+    expired = True
 
 
 @dataclass(frozen=True)
@@ -46,30 +56,35 @@ def _salt(purpose: Purpose) -> str:
 
 
 def token_make(purpose: Purpose, *, record_id: str, provider_id: str) -> str:
-    """A URL-safe token naming `record_id` of `provider_id` for one purpose."""
-    return signing.dumps({"r": record_id, "p": provider_id}, salt=_salt(purpose), compress=True)
+    """A URL-safe token naming `record_id` of `provider_id` for one purpose.
+
+    It carries its issue time (`t`, whole seconds) in its own payload, so reading it back
+    never depends on the layout of Django's signature."""
+    payload = {"r": record_id, "p": provider_id, "t": int(timezone.now().timestamp())}
+    return signing.dumps(payload, salt=_salt(purpose), compress=True)
 
 
 def token_read(purpose: Purpose, token: str) -> TokenData:
-    """Verify and decode; raise TokenInvalid (with `expired`) when it can't be trusted."""
+    """Verify and decode; TokenExpired when too old, TokenInvalid when it can't be trusted.
+
+    A token from before issue times were carried (no `t`) reads as issued at the epoch: it
+    still works until its maximum age, except for a customer who has ever signed out."""
     if not token or not isinstance(token, str) or len(token) > 1000:
         raise TokenInvalid("The token is missing or malformed.")
     max_age = MAX_AGE[purpose]
     try:
         data = signing.loads(token, salt=_salt(purpose), max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise TokenInvalid("The token has expired.", expired=True) from exc
+        raise TokenExpired() from exc
     except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
-        raise TokenInvalid("The token is invalid.") from exc
+        raise TokenInvalid() from exc
     if not isinstance(data, dict) or not {"r", "p"} <= data.keys():
-        raise TokenInvalid("The token is invalid.")
-    issued = _issued_at(token)
+        raise TokenInvalid()
+    stamp = data.get("t", 0)
+    if isinstance(stamp, bool) or not isinstance(stamp, int):
+        raise TokenInvalid()
+    issued = dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
     return TokenData(record_id=str(data["r"]), provider_id=str(data["p"]), issued_at=issued)
-
-
-def _issued_at(token: str) -> dt.datetime:
-    timestamp = token.rsplit(":", 2)[-2]
-    return dt.datetime.fromtimestamp(signing.b62_decode(timestamp), tz=dt.UTC)
 
 
 def token_peek_provider(purpose: Purpose, token: str) -> str | None:
