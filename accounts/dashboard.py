@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Provider
 from alera.errors import DomainError
+from alera.selectors import event_list
 
 SESSION_KEY = "dashboard_provider"
 PAGE_SIZE = 50
@@ -154,6 +155,24 @@ def form_save(
         return None
     messages.success(request, message(saved) if callable(message) else message)
     return redirect(then(saved) if callable(then) else then)
+
+
+HISTORY_ROWS = 20
+
+
+def history_context(request: HttpRequest, *, class_id: str = "", client_id: str = "") -> dict:
+    """The latest events of one class or customer of the studio, for its page (one query),
+    and the Activity page's filter showing all of them."""
+    rows = event_list(provider=request.provider, class_id=class_id, client_id=client_id)
+    if class_id:
+        query, noun = f"class={class_id}", "class"
+    else:
+        query, noun = f"customer={client_id}", "customer"
+    return {
+        "history": list(rows[:HISTORY_ROWS]),
+        "history_filter": query,
+        "history_noun": noun,
+    }
 
 
 def paginate(request: HttpRequest, rows, *, per_page: int = PAGE_SIZE) -> Page:

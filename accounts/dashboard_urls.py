@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views as accounts
+from accounts import views_activity
 from classes import views as catalogue
 from classes import views_appointments as appointments
 from classes import views_roster as roster
@@ -85,6 +86,7 @@ studio_patterns = [
     path("keys/", accounts.keys, name="dash-keys"),
     path("keys/<str:prefix>/revoke/", accounts.key_revoke, name="dash-key-revoke"),
     path("team/", accounts.team, name="dash-team"),
+    path("activity/", views_activity.activity, name="dash-activity"),
     path("services/", catalogue.services, name="dash-services"),
     path("services/new/", catalogue.service_new, name="dash-service-new"),
     path("services/<str:public_id>/edit/", catalogue.service_edit, name="dash-service-edit"),

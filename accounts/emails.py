@@ -6,7 +6,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Membership, User
-from customers.emails import Email, email_builder
+from alera.emails import Email, email_builder, email_send
+from alera.events import Recorded, event_subscriber
 
 
 @email_builder("staff_invite")
@@ -37,3 +38,8 @@ def staff_invite(*, membership_id: int, invited_by_id: int) -> Email | None:
             "path": path,
         },
     )
+
+
+@event_subscriber("team.member_invited")
+def email_on_invite(recorded: Recorded) -> None:
+    email_send("staff_invite", **recorded.refs)

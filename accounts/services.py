@@ -16,6 +16,7 @@ from accounts.errors import LastOwner
 from accounts.images import avatar_image_from_upload
 from accounts.models import ApiKey, Membership, Provider, ProviderAvatar, User
 from accounts.origins import normalize_origin
+from alera.events import event_record
 
 KEY_PREFIX_LENGTH = 10
 # alr_<handle>_<secret>: a handle is a slug, a secret is `secrets.token_urlsafe` output.
@@ -88,6 +89,7 @@ def api_key_mint(
                     secret_hash=_hash_secret(secret),
                     allowed_origins=normalized,
                 )
+                _key_event("minted", api_key)
         except IntegrityError:  # prefix collision: draw again
             secret = None
             continue
@@ -96,11 +98,26 @@ def api_key_mint(
     raise RuntimeError("Could not draw a unique key prefix.")
 
 
+def _key_event(kind: str, api_key: ApiKey) -> None:
+    # A key has no public id; its lookup prefix is what the dashboard already shows.
+    event_record(
+        kind=f"api_key.{kind}",
+        provider=api_key.provider_id,
+        subject_id=f"key-{api_key.prefix}",
+        payload={"name": api_key.name, "allowedOrigins": api_key.allowed_origins},
+    )
+
+
+@transaction.atomic
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     """Revoke at once: authentication reads the database on every request, and the CORS
     origin set is dropped so its origins stop getting CORS headers (unless another live key
     still allows them)."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        _key_event("revoked", api_key)
     cors_origins_invalidate()
     api_key.refresh_from_db(fields=["revoked_at"])
     return api_key
@@ -182,7 +199,17 @@ def provider_settings_update(*, provider: Provider, **fields) -> Provider:
     locked.handle = locked.handle.lower()
     locked.full_clean()
     locked.save(update_fields=list(fields))
+    _settings_event(locked, sorted(fields))
     return locked
+
+
+def _settings_event(provider: Provider, fields: list[str]) -> None:
+    event_record(
+        kind="settings.changed",
+        provider=provider.pk,
+        subject_id=provider.public_id,
+        payload={"fields": fields},
+    )
 
 
 def provider_avatar_set(
@@ -210,6 +237,7 @@ def provider_avatar_set(
         )
         locked.avatar_key = key
         locked.save(update_fields=["avatar_key"])
+        _settings_event(locked, ["avatar_key"])
     return locked
 
 
@@ -220,6 +248,7 @@ def provider_avatar_remove(*, provider: Provider) -> Provider:
     ProviderAvatar.objects.filter(provider=locked).delete()
     locked.avatar_key = ""
     locked.save(update_fields=["avatar_key"])
+    _settings_event(locked, ["avatar_key"])
     return locked
 
 
@@ -232,7 +261,6 @@ def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User)
     last owner can't be made staff: nobody could then manage its keys, payouts or team. The
     owner rows are locked so two concurrent demotions can't each leave the other as the last.
     """
-    from customers.emails import email_queue
 
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose owner or staff."})
@@ -255,5 +283,11 @@ def staff_invite(*, provider: Provider, email: str, role: str, invited_by: User)
         user.full_clean()
         user.save()
     membership = membership_add(provider=provider, user=user, role=role)
-    email_queue("staff_invite", membership_id=membership.pk, invited_by_id=invited_by.pk)
+    event_record(
+        kind="team.member_invited",
+        provider=provider.pk,
+        subject_id=user.email,
+        payload={"email": user.email, "role": role},
+        refs={"membership_id": membership.pk, "invited_by_id": invited_by.pk},
+    )
     return membership

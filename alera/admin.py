@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from alera.errors import DomainError
+from alera.models import Event
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +75,11 @@ def _refused(modeladmin, request, obj, verb: str, message: str) -> None:
 
 def resend_email_action(*, kind: str, id_kwarg: str, description: str, eligible=None):
     """An admin action queueing the `kind` email again for every selected (eligible) row,
-    through the one email registry (`customers.emails.email_queue`), sent after commit."""
+    through the one email registry (`alera.emails.email_queue`), sent after commit."""
 
     @admin.action(description=description, permissions=["view"])
     def resend(modeladmin, request, queryset) -> None:
-        from customers.emails import email_queue
+        from alera.emails import email_queue
 
         selected = queryset.count()
         rows = queryset.filter(eligible) if eligible is not None else queryset
@@ -96,3 +97,24 @@ def resend_email_action(*, kind: str, id_kwarg: str, description: str, eligible=
 
     resend.__name__ = f"resend_{kind}"
     return resend
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """The activity log: searchable by kind, subject, class, customer or actor; never edited."""
+
+    list_display = ("occurred_at", "provider", "kind", "subject_id", "actor_kind", "actor_user")
+    list_filter = ("kind", "actor_kind")
+    search_fields = (
+        "kind",
+        "subject_id",
+        "class_id",
+        "client_id",
+        "actor_label",
+        "actor_user__email",
+        "provider__handle",
+        "public_id",
+    )
+    list_select_related = ("provider", "actor_user")
+    raw_id_fields = ("provider", "actor_user")
+    date_hierarchy = "occurred_at"

@@ -8,8 +8,28 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from alera.api.errors import json_error
+from alera.events import SYSTEM, Actor, actor_reset, actor_set
 
 logger = logging.getLogger("alera.api")
+
+
+class ActorMiddleware:
+    """Who acts for this request, for the activity log: the signed-in owner or staff user
+    (Alera staff under /admin/). API key authentication and customer links refine it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        actor = SYSTEM
+        if user is not None and user.is_authenticated:
+            actor = Actor.user(user, admin=request.path.startswith("/admin/"))
+        token = actor_set(actor)
+        try:
+            return self.get_response(request)
+        finally:
+            actor_reset(token)
 
 
 def _declared_length(request) -> int | None:

@@ -11,6 +11,7 @@ from alera.api.schema import errors
 from alera.api.views import RateLimitedAPIView, TenantAPIView
 from alera.api.wire import iso_ms
 from alera.errors import InvalidRequest, NotAuthenticated, NotFound
+from alera.events import Actor, actor_set
 from alera.tokens import Purpose, TokenInvalid, token_read
 from classes import selectors
 from classes.errors import ClassGone
@@ -24,6 +25,8 @@ from classes.serializers import (
     ClassListOut,
     ClassListQuery,
     CustomerInput,
+    TipStartInput,
+    TipStartOutput,
     WaitlistOut,
     blackout_dict,
     class_dict,
@@ -32,6 +35,7 @@ from classes.serializers import (
 from classes.services.booking import Customer, PackRedemption, enrollment_book
 from classes.services.cancellation import enrollment_cancel
 from classes.services.common import cancel_token
+from classes.services.tips import appointment_for_tip_token, tip_checkout_start
 from classes.services.waitlist import waitlist_join
 
 
@@ -198,12 +202,15 @@ class EnrollmentCancelView(RateLimitedAPIView):
         if token.record_id != enrollment_id:
             raise NotAuthenticated("cancelToken: the token is for another booking.")
         enrollment = (
-            Enrollment.objects.select_related("provider", "class_session__service", "payment")
+            Enrollment.objects.select_related(
+                "provider", "client", "class_session__service", "payment"
+            )
             .filter(public_id=enrollment_id, provider__public_id=token.provider_id)
             .first()
         )
         if enrollment is None:
             raise NotFound("No such booking.")
+        actor_set(Actor.customer(enrollment.client.public_id))  # the token is the customer's
         result = enrollment_cancel(
             enrollment=enrollment, reason=data.validated_data["cancelReason"], by="customer"
         )
@@ -216,4 +223,28 @@ class EnrollmentCancelView(RateLimitedAPIView):
                 "refundedCents": result.refunded_cents,
                 "refundId": result.refund_id or None,
             }
+        )
+
+
+class TipStartView(RateLimitedAPIView):
+    """A separate direct-charge Checkout for a post-visit tip, authorised by the tip token."""
+
+    rate_limit = "20/m"
+
+    @extend_schema(
+        operation_id="tip_start",
+        request=TipStartInput,
+        responses={200: TipStartOutput, **errors(400, 403, 404, 409, 412, 429, 502)},
+        summary="Start a tip Checkout from a post-visit tip token (no API key).",
+    )
+    def post(self, request):
+        data = TipStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        appointment = appointment_for_tip_token(token=data["token"])
+        payment = tip_checkout_start(
+            appointment=appointment, amount_cents=data["amountCents"], token=data["token"]
+        )
+        return Response(
+            {"checkoutUrl": payment.checkout_url, "checkoutSessionId": payment.checkout_session_id}
         )

@@ -12,4 +12,5 @@ urlpatterns = [
         api.EnrollmentCancelView.as_view(),
         name="api-enrollment-cancel",
     ),
+    path("tip/start", api.TipStartView.as_view(), name="api-tip-start"),
 ]

@@ -3,11 +3,14 @@
 
 from django.conf import settings
 
+from alera.emails import Email, email_builder, email_send
+from alera.events import Recorded, event_subscriber
 from classes.ics import enrollment_ics
-from classes.models import ClassSession, Enrollment, WaitlistEntry
+from classes.models import Appointment, ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import waitlist_active, waitlist_position
 from classes.services.common import cancel_link, owner_emails
-from customers.emails import Email, email_builder
+from classes.services.tips import tip_page_url
+from payments.models import PaymentRefund
 
 
 def _enrollment(enrollment_id: int) -> Enrollment | None:
@@ -179,3 +182,77 @@ def late_payment_refunded(*, enrollment_id: int) -> Email | None:
         context=_context(enrollment),
         provider=enrollment.provider,
     )
+
+
+@email_builder("appointment_tip_request")
+def appointment_tip_request(*, appointment_id: int) -> Email | None:
+    appointment = (
+        Appointment.objects.select_related("provider", "service", "client", "instructor")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None or appointment.status != Appointment.Status.COMPLETED:
+        return None
+    return Email(
+        to=[appointment.client.email],
+        subject=f"Thanks for visiting {appointment.provider.display_name}",
+        context={"appointment": appointment, "tip_url": tip_page_url(appointment)},
+        provider=appointment.provider,
+    )
+
+
+@email_builder("tip_refunded")
+def tip_refunded(*, refund_id: int) -> Email | None:
+    refund = (
+        PaymentRefund.objects.select_related("payment", "provider", "client")
+        .filter(pk=refund_id, status=PaymentRefund.Status.SUCCEEDED)
+        .first()
+    )
+    if refund is None or refund.client is None:
+        return None
+    appointment = (
+        Appointment.objects.select_related("service")
+        .filter(provider=refund.provider, public_id=refund.payment.details.get("appointment_id"))
+        .first()
+    )
+    if appointment is None:
+        return None
+    return Email(
+        to=[refund.payment.customer_email or refund.client.email],
+        subject=f"Your second tip to {refund.provider.display_name} was refunded",
+        context={"refund": refund, "client": refund.client, "appointment": appointment},
+        provider=refund.provider,
+    )
+
+
+# -- subscribers: the emails that follow a recorded state change ---------------------------
+
+
+@event_subscriber("booking.confirmed")
+def email_on_confirmed(recorded: Recorded) -> None:
+    email_send("booking_confirmed", enrollment_id=recorded.refs["enrollment_id"])
+
+
+@event_subscriber("booking.cancelled")
+def email_on_cancelled(recorded: Recorded) -> None:
+    kind = "class_cancelled" if recorded.event.payload.get("classCancelled") else None
+    email_send(kind or "cancellation_receipt", enrollment_id=recorded.refs["enrollment_id"])
+
+
+@event_subscriber("booking.expired")
+def email_on_expired(recorded: Recorded) -> None:
+    # A hold whose Checkout never opened was not the customer's doing: nothing to tell them.
+    if recorded.refs.get("tell_customer"):
+        kind = "payment_failed" if recorded.refs.get("failed") else "payment_expired"
+        email_send(kind, enrollment_id=recorded.refs["enrollment_id"])
+
+
+@event_subscriber("waitlist.joined")
+def email_on_waitlist_joined(recorded: Recorded) -> None:
+    email_send("waitlist_joined", waitlist_entry_id=recorded.refs["waitlist_entry_id"])
+
+
+@event_subscriber("appointment.completed")
+def email_on_visit_completed(recorded: Recorded) -> None:
+    if recorded.refs.get("tip_request"):
+        email_send("appointment_tip_request", appointment_id=recorded.refs["appointment_id"])

@@ -1,6 +1,6 @@
 """Refusals of the booking engine, as domain errors (the API maps each family to a status)."""
 
-from alera.errors import Conflict, Gone, InvalidRequest, NotAuthenticated, NotFound
+from alera.errors import Conflict, Forbidden, Gone, InvalidRequest, NotAuthenticated, NotFound
 
 
 class ClassGone(Gone):
@@ -87,3 +87,7 @@ class BookingNotConfirmed(Conflict):
 
 class SessionNotEditable(Gone):
     code = "session_not_editable"
+
+
+class TipLinkInvalid(Forbidden):
+    code = "tip_link_invalid"

@@ -5,8 +5,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from alera.api.fields import PlainTextField
+from alera.api.fields import JsonIntegerField, PlainTextField
 from alera.api.wire import iso_ms
+from classes.services.tips import MAX_TIP_CENTS, MIN_TIP_CENTS
 from customers.services import phone_normalize
 
 # -- input -------------------------------------------------------------------------------
@@ -191,3 +192,13 @@ def provider_slice(provider) -> dict:
         "bio": provider.bio or None,
         "timezone": provider.timezone,
     }
+
+
+class TipStartInput(serializers.Serializer):
+    token = serializers.CharField(max_length=1000)
+    amountCents = JsonIntegerField(min_value=MIN_TIP_CENTS, max_value=MAX_TIP_CENTS)
+
+
+class TipStartOutput(serializers.Serializer):
+    checkoutUrl = serializers.URLField()
+    checkoutSessionId = serializers.CharField()

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.dashboard import dash_render, dashboard_view, tenant_get
+from accounts.dashboard import dash_render, dashboard_view, history_context, tenant_get
 from alera.errors import DomainError
 from classes.forms import CancelBookingForm
 from classes.models import ClassSession, Enrollment, WaitlistEntry
@@ -69,6 +69,7 @@ def session_detail(request, public_id: str):
             "enrollments": session.enrollments.all(),
             "waiting": session.waiting,
             "open_seat_banner": open_seat_banner,
+            **history_context(request, class_id=session.public_id),
             "is_upcoming": session.scheduled_at > timezone.now(),
         },
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from alera.api.errors import status_for
 from alera.errors import DomainError, Gone, NotFound
+from alera.events import Actor, actor_set
 from alera.tokens import Purpose, token_read
 from classes.models import Appointment, Enrollment
 from customers.portal_views import link_problem, portal_render
@@ -56,6 +57,7 @@ def _cancel(request, enrollment: Enrollment):
     from classes.services.cancellation import enrollment_cancel
 
     reason = (request.POST.get("reason") or "").strip()[:500]
+    actor_set(Actor.customer(enrollment.client.public_id))  # ActorMiddleware resets it
     if enrollment.status in CANCELLABLE and enrollment.class_session.scheduled_at <= timezone.now():
         return None, Gone("This class has already started and can't be cancelled.")
     try:
@@ -162,7 +164,7 @@ def _tip_amount(post) -> int | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def tip_page(request, token: str):
     """Choose a tip for a completed visit, then go to the studio's Checkout for it."""
-    from payments.services.tips import appointment_for_tip_token
+    from classes.services.tips import appointment_for_tip_token
 
     try:
         appointment = appointment_for_tip_token(token=token)
@@ -183,7 +185,7 @@ def tip_page(request, token: str):
     if amount is None or not TIP_MIN_CENTS <= amount <= TIP_MAX_CENTS:
         context["error"] = "Choose a tip between $1.00 and $1,000.00."
         return portal_render(request, "customers/tip.html", context, status=400)
-    from payments.services.tips import tip_checkout_start
+    from classes.services.tips import tip_checkout_start
 
     try:
         payment = tip_checkout_start(appointment=appointment, amount_cents=amount, token=token)

@@ -10,10 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.emails import email_queue
 from alera.ids import random_suffix
 from alera.tokens import Purpose, token_make
 from classes.models import ClassSession, Enrollment
-from customers.emails import email_queue
 from customers.models import Client, ReminderLog, new_calendar_secret
 
 logger = logging.getLogger(__name__)

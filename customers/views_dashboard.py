@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.dashboard import dash_render, dashboard_view, paginate, tenant_get
+from accounts.dashboard import dash_render, dashboard_view, history_context, paginate, tenant_get
 from customers.models import Client
 from payments.selectors import client_refunds, refund_pending_annotation
 
@@ -54,5 +54,6 @@ def customer_detail(request, public_id: str):
             "appointments": appointments,
             "refunds": refunds,
             "now": timezone.now(),
+            **history_context(request, client_id=client.public_id),
         },
     )

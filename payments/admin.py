@@ -19,7 +19,7 @@ from payments.models import (
     PaymentRefund,
     StripeEvent,
 )
-from payments.services.events import stripe_event_process
+from payments.services.events import stripe_event_reprocess
 from payments.services.refunds import refund_retry_now
 
 
@@ -132,7 +132,7 @@ class StripeEventAdmin(ReadOnlyAdmin):
             self,
             request,
             queryset.order_by("received_at", "pk"),
-            lambda event: stripe_event_process(event_pk=event.pk),
+            lambda event: stripe_event_reprocess(event_pk=event.pk),
             verb="reprocess",
         )
 

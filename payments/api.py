@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from alera.api.auth import provider_for_handle
 from alera.api.schema import errors
-from alera.api.views import RateLimitedAPIView, TenantAPIView
+from alera.api.views import TenantAPIView
 from alera.api.wire import iso_ms
 from alera.errors import Forbidden
 from payments import serializers as s
@@ -18,7 +18,6 @@ from payments.services.gift_cards import (
     gift_card_redeem,
 )
 from payments.services.packs import package_checkout_start, package_type_for_sale
-from payments.services.tips import appointment_for_tip_token, tip_checkout_start
 
 
 def _valid(serializer_class, request) -> dict:
@@ -132,23 +131,3 @@ def _redemption(result: Redemption) -> dict:
         "alreadyRedeemed": result.already_redeemed,
         "expiresAt": iso_ms(result.expires_at),
     }
-
-
-class TipStartView(RateLimitedAPIView):
-    """A separate direct-charge Checkout for a post-visit tip, authorised by the tip token."""
-
-    rate_limit = "20/m"
-
-    @extend_schema(
-        operation_id="tip_start",
-        request=s.TipStartInput,
-        responses={200: s.TipStartOutput, **errors(400, 403, 404, 409, 412, 429, 502)},
-        summary="Start a tip Checkout from a post-visit tip token (no API key).",
-    )
-    def post(self, request):
-        data = _valid(s.TipStartInput, request)
-        appointment = appointment_for_tip_token(token=data["token"])
-        payment = tip_checkout_start(
-            appointment=appointment, amount_cents=data["amountCents"], token=data["token"]
-        )
-        return Response(_checkout(payment, ok=False))

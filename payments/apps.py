@@ -10,8 +10,6 @@ class PaymentsConfig(AppConfig):
         from payments.models import Payment
         from payments.services.gift_cards import gift_card_on_paid
         from payments.services.packs import package_on_paid
-        from payments.services.tips import tip_on_paid, tip_on_refunded
 
         register(Payment.Kind.PACKAGE, on_paid=package_on_paid)
         register(Payment.Kind.GIFT_CARD, on_paid=gift_card_on_paid)
-        register(Payment.Kind.TIP, on_paid=tip_on_paid, on_refunded=tip_on_refunded)

@@ -1,12 +1,10 @@
-"""Emails the payments app sends: a bought pack, a gift card, a post-visit tip request, a
-refunded second tip."""
+"""Emails the payments app sends: a bought pack, a gift card."""
 
-from classes.models import Appointment
-from customers.emails import Email, email_builder
-from payments.models import ClientPackage, GiftCard, PaymentRefund
+from alera.emails import Email, email_builder, email_send
+from alera.events import Recorded, event_subscriber
+from payments.models import ClientPackage, GiftCard
 from payments.services.gift_cards import gift_card_delivery_address
 from payments.services.packs import package_portal_url
-from payments.services.tips import tip_page_url
 
 
 @email_builder("package_purchased")
@@ -43,42 +41,14 @@ def gift_card_delivered(*, gift_card_id: int) -> Email | None:
     )
 
 
-@email_builder("appointment_tip_request")
-def appointment_tip_request(*, appointment_id: int) -> Email | None:
-    appointment = (
-        Appointment.objects.select_related("provider", "service", "client", "instructor")
-        .filter(pk=appointment_id)
-        .first()
-    )
-    if appointment is None or appointment.status != Appointment.Status.COMPLETED:
-        return None
-    return Email(
-        to=[appointment.client.email],
-        subject=f"Thanks for visiting {appointment.provider.display_name}",
-        context={"appointment": appointment, "tip_url": tip_page_url(appointment)},
-        provider=appointment.provider,
-    )
+# -- subscribers: the emails that follow a recorded state change ---------------------------
 
 
-@email_builder("tip_refunded")
-def tip_refunded(*, refund_id: int) -> Email | None:
-    refund = (
-        PaymentRefund.objects.select_related("payment", "provider", "client")
-        .filter(pk=refund_id, status=PaymentRefund.Status.SUCCEEDED)
-        .first()
-    )
-    if refund is None or refund.client is None:
-        return None
-    appointment = (
-        Appointment.objects.select_related("service")
-        .filter(provider=refund.provider, public_id=refund.payment.details.get("appointment_id"))
-        .first()
-    )
-    if appointment is None:
-        return None
-    return Email(
-        to=[refund.payment.customer_email or refund.client.email],
-        subject=f"Your second tip to {refund.provider.display_name} was refunded",
-        context={"refund": refund, "client": refund.client, "appointment": appointment},
-        provider=refund.provider,
-    )
+@event_subscriber("pack.bought")
+def email_on_pack_bought(recorded: Recorded) -> None:
+    email_send("package_purchased", package_id=recorded.refs["package_id"])
+
+
+@event_subscriber("gift_card.sold")
+def email_on_gift_card_sold(recorded: Recorded) -> None:
+    email_send("gift_card_delivered", gift_card_id=recorded.refs["gift_card_id"])

@@ -1,6 +1,6 @@
 """Refusals of the payments app, as domain errors (the API maps each family to a status)."""
 
-from alera.errors import Conflict, Forbidden, NotReady, UpstreamFailed
+from alera.errors import Conflict, NotReady, UpstreamFailed
 
 
 class PaymentsNotEnabled(NotReady):
@@ -20,7 +20,3 @@ class PaymentFailed(UpstreamFailed):
 class NotEnoughCredits(Conflict):
     code = "not_enough_credits"
     default_message = "The pack does not have that many credits left."
-
-
-class TipLinkInvalid(Forbidden):
-    code = "tip_link_invalid"

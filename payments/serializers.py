@@ -5,7 +5,6 @@ from rest_framework import serializers
 from accounts.origins import origin_of_url
 from alera.api.fields import JsonIntegerField, PlainTextField
 from payments.services.gift_cards import MAX_AMOUNT_CENTS, MIN_AMOUNT_CENTS
-from payments.services.tips import MAX_TIP_CENTS, MIN_TIP_CENTS
 
 
 def validate_phone(value: str) -> str:
@@ -83,13 +82,3 @@ class RedeemOutput(serializers.Serializer):
     expiresAt = serializers.DateTimeField(
         allow_null=True, help_text="When the card stops being redeemable; null: never."
     )
-
-
-class TipStartInput(serializers.Serializer):
-    token = serializers.CharField(max_length=1000)
-    amountCents = JsonIntegerField(min_value=MIN_TIP_CENTS, max_value=MAX_TIP_CENTS)
-
-
-class TipStartOutput(serializers.Serializer):
-    checkoutUrl = serializers.URLField()
-    checkoutSessionId = serializers.CharField()

@@ -1,16 +1,19 @@
 from celery import shared_task
 
+from alera.events import Actor, acting
 from payments.services.events import stripe_event_process
 from payments.services.packs import package_expire_due
 from payments.services.refunds import refund_attempt, refunds_retry_due
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+@acting(Actor.stripe())
 def process_stripe_event(event_pk: int) -> None:
     stripe_event_process(event_pk=event_pk)
 
 
 @shared_task
+@acting(Actor.stripe())
 def attempt_refund(refund_pk: int) -> str:
     """Try a refund we owe, right after the decision commits. A failure is rescheduled on
     the row itself (`next_attempt_at`), where `retry_refunds` picks it up: no Celery retry
@@ -19,11 +22,13 @@ def attempt_refund(refund_pk: int) -> str:
 
 
 @shared_task
+@acting(Actor.scheduler("retry_refunds"))
 def retry_refunds() -> int:
     """Beat, every minute: try every owed refund that is due again."""
     return refunds_retry_due()
 
 
 @shared_task
+@acting(Actor.scheduler("expire_packages"))
 def expire_packages() -> int:
     return package_expire_due()

@@ -6,6 +6,7 @@ from accounts.models import ApiKey, Provider
 from accounts.origins import normalize_origin
 from accounts.services import api_key_lookup, api_key_touch
 from alera.errors import Forbidden, InvalidRequest
+from alera.events import Actor, actor_set
 
 KEY_HEADER = "x-alera-key"
 
@@ -30,6 +31,7 @@ class TenantKeyAuthentication(authentication.BaseAuthentication):
         if normalized not in api_key.allowed_origins:
             raise exceptions.PermissionDenied(f"Origin {normalized} is not allowed for this key.")
         api_key_touch(api_key=api_key)
+        actor_set(Actor.partner_key(f"key-{api_key.prefix}"))  # ActorMiddleware resets it
         request.provider = api_key.provider
         request.origin = normalized
         return (None, api_key)

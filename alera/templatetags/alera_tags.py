@@ -23,3 +23,11 @@ def local(value, tz_name: str):
     if value is None:
         return None
     return timezone.localtime(value, zoneinfo.ZoneInfo(tz_name))
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    """An activity-log kind in the owner's words (`booking.confirmed` → Booking confirmed)."""
+    from alera.selectors import EVENT_KINDS
+
+    return EVENT_KINDS.get(kind, kind)

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.events import event_record
 from classes.errors import AppointmentNotScheduled, BadScheduleTime, NotInStudio
 from classes.models import Appointment, Instructor, Service
-from customers.emails import email_queue
 from customers.models import Client
 
 
@@ -46,7 +46,23 @@ def appointment_create(
     )
     appointment.full_clean()
     appointment.save()
+    _appointment_event("created", appointment)
     return appointment
+
+
+def _appointment_event(kind: str, appointment: Appointment, **refs) -> None:
+    event_record(
+        kind=f"appointment.{kind}",
+        provider=appointment.provider_id,
+        subject_id=appointment.public_id,
+        client_id=appointment.client.public_id,
+        payload={
+            "status": appointment.status,
+            "startsAt": appointment.starts_at.isoformat(),
+            "priceCents": appointment.price_cents,
+        },
+        refs={"appointment_id": appointment.pk, **refs},
+    )
 
 
 def _leave_scheduled(appointment: Appointment, status: str, **fields) -> bool:
@@ -66,20 +82,22 @@ def _leave_scheduled(appointment: Appointment, status: str, **fields) -> bool:
 def appointment_complete(*, appointment: Appointment) -> Appointment:
     """Mark the visit done; when its service takes tips, email the customer a tip link."""
     moved = _leave_scheduled(appointment, Appointment.Status.COMPLETED, completed_at=timezone.now())
-    if moved and appointment.service.tips_enabled:
-        email_queue("appointment_tip_request", appointment_id=appointment.pk)
+    if moved:
+        _appointment_event("completed", appointment, tip_request=appointment.service.tips_enabled)
     return appointment
 
 
 @transaction.atomic
 def appointment_no_show(*, appointment: Appointment) -> Appointment:
     """The customer did not come; no tip link is sent."""
-    _leave_scheduled(appointment, Appointment.Status.NO_SHOW)
+    if _leave_scheduled(appointment, Appointment.Status.NO_SHOW):
+        _appointment_event("no_show", appointment)
     return appointment
 
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment) -> Appointment:
     """Call the visit off before it happens."""
-    _leave_scheduled(appointment, Appointment.Status.CANCELLED)
+    if _leave_scheduled(appointment, Appointment.Status.CANCELLED):
+        _appointment_event("cancelled", appointment)
     return appointment

@@ -11,28 +11,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.emails import email_queue
 from alera.errors import NotAuthenticated
 from classes.errors import AlreadyBooked, ClassFull, ClassNotFound, PackNotFound
 from classes.models import ClassSession, Enrollment
 from classes.selectors import booking_state, waitlist_active
-from classes.services.common import ensure_bookable, release_stale_hold
-from customers.emails import email_queue
+from classes.services.common import enrollment_event, ensure_bookable, release_stale_hold
 from customers.errors import CustomerGone
 from customers.models import Client
 from customers.selectors import client_for_token
 from customers.services import client_upsert
-from payments.errors import NotEnoughCredits
-from payments.models import ClientPackage, PackageCreditEntry, Payment
+from payments.models import ClientPackage, Payment
 from payments.services.checkout import (
     checkout_expiry,
     payment_create,
     payment_open_checkout,
     require_payments_enabled,
 )
+from payments.services.packs import package_credit_spend
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def confirm_free(*, session: ClassSession, client: Client, now: dt.datetime) -> 
         paid_with=Enrollment.PaidWith.FREE,
         confirmed_at=now,
     )
-    email_queue("booking_confirmed", enrollment_id=enrollment.pk)
+    enrollment_event("confirmed", enrollment)
     return enrollment
 
 
@@ -177,7 +176,7 @@ def hold_seat(
         customer_email=client.email,
         details={"class_session_id": session.public_id},
     )
-    return Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         provider=session.provider,
         class_session=session,
         client=client,
@@ -187,6 +186,10 @@ def hold_seat(
         paid_with=Enrollment.PaidWith.CARD,
         payment=payment,
     )
+    enrollment_event(
+        "held", enrollment, payload={"holdExpiresAt": enrollment.hold_expires_at.isoformat()}
+    )
+    return enrollment
 
 
 def _pack_for(*, provider: Provider, pack: PackRedemption) -> ClientPackage:
@@ -211,13 +214,8 @@ def _pack_for(*, provider: Provider, pack: PackRedemption) -> ClientPackage:
 def _book_with_pack(
     *, session: ClassSession, client: Client, package: ClientPackage, now: dt.datetime
 ) -> Enrollment:
-    # A conditional UPDATE whose row count decides: concurrent redemptions can never take the
-    # balance below zero, and the ledger row is written in the same transaction.
-    used = ClientPackage.objects.filter(
-        pk=package.pk, sessions_remaining__gt=0, expires_at__gt=now
-    ).update(sessions_remaining=F("sessions_remaining") - 1)
-    if not used:
-        raise NotEnoughCredits("This class pack has no credits left or has expired.")
+    # The credit is spent by the payments service in this transaction: an empty or expired
+    # pack raises NotEnoughCredits (409) and rolls the booking back with it.
     enrollment = Enrollment.objects.create(
         provider=session.provider,
         class_session=session,
@@ -228,12 +226,6 @@ def _book_with_pack(
         client_package=package,
         confirmed_at=now,
     )
-    PackageCreditEntry.objects.create(
-        package=package,
-        delta=-1,
-        reason=PackageCreditEntry.Reason.USED,
-        enrollment=enrollment,
-        note=f"Booked {session.public_id}",
-    )
-    email_queue("booking_confirmed", enrollment_id=enrollment.pk)
+    package_credit_spend(package=package, enrollment=enrollment, now=now)
+    enrollment_event("confirmed", enrollment, payload={"clientPackageId": package.public_id})
     return enrollment

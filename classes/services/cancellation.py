@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from alera.errors import DomainError, Gone
+from alera.events import event_record
 from classes.errors import CancelInFlight, ClassGone
 from classes.models import ClassSession, Enrollment, WaitlistEntry
-from classes.services.common import session_lock
+from classes.services.common import enrollment_event, session_lock
 from classes.services.waitlist import waitlist_seat_opened
-from customers.emails import email_queue
 from payments.errors import PaymentFailed
-from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund
+from payments.models import Payment, PaymentRefund
+from payments.services.packs import package_credit_return
 from payments.services.refunds import refund_claim, refund_run_claim, refundable_cents
 
 logger = logging.getLogger(__name__)
@@ -216,24 +217,21 @@ def _cancel_apply(
     enrollment.refund_id = refund_id
     enrollment.save()
     if enrollment.paid_with == Enrollment.PaidWith.PACK and return_credit:
-        _return_credit(enrollment)
-    email_queue(email_kind, enrollment_id=enrollment.pk)
+        package_credit_return(enrollment=enrollment)
+    enrollment_event(
+        "cancelled",
+        enrollment,
+        payload={
+            "cancelledBy": by,
+            "cancelReason": reason,
+            "lateCancel": late,
+            "refundedCents": refunded_cents,
+            "classCancelled": email_kind == "class_cancelled",
+        },
+    )
     if held_a_seat and session.status == ClassSession.Status.SCHEDULED:
         waitlist_seat_opened(session=session)
     return _result(enrollment)
-
-
-def _return_credit(enrollment: Enrollment) -> None:
-    ClientPackage.objects.filter(pk=enrollment.client_package_id).update(
-        sessions_remaining=F("sessions_remaining") + 1
-    )
-    PackageCreditEntry.objects.create(
-        package_id=enrollment.client_package_id,
-        delta=1,
-        reason=PackageCreditEntry.Reason.RETURNED,
-        enrollment=enrollment,
-        note="Cancelled inside the cancel window.",
-    )
 
 
 @dataclass(frozen=True)
@@ -257,6 +255,13 @@ def session_cancel(*, session: ClassSession, by_user: User | None = None) -> Ses
             locked.status = ClassSession.Status.CANCELLED
             locked.cancelled_at = timezone.now()
             locked.save(update_fields=["status", "cancelled_at"])
+            event_record(
+                kind="class.cancelled",
+                provider=locked.provider_id,
+                subject_id=locked.public_id,
+                class_id=locked.public_id,
+                payload={"nameSnapshot": locked.name_snapshot, "status": locked.status},
+            )
         WaitlistEntry.objects.filter(
             class_session=locked, promoted_at__isnull=True, cancelled_at__isnull=True
         ).update(cancelled_at=timezone.now())

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Provider
+from alera.events import event_record
 from alera.tokens import Purpose, token_make
 from classes.errors import AlreadyBooked, ClassGone
 from classes.models import ClassSession, Enrollment
@@ -81,4 +82,31 @@ def owner_emails(provider: Provider) -> list[str]:
         )
         .order_by("pk")
         .values_list("user__email", flat=True)
+    )
+
+
+def enrollment_event(
+    kind: str,
+    enrollment: Enrollment,
+    *,
+    payload: dict | None = None,
+    refs: dict | None = None,
+    actor=None,
+) -> None:
+    """Record `booking.<kind>` for one booking, filed under its class and its customer."""
+    session = enrollment.class_session
+    event_record(
+        kind=f"booking.{kind}",
+        provider=enrollment.provider_id,
+        subject_id=enrollment.public_id,
+        class_id=session.public_id,
+        client_id=enrollment.client.public_id,
+        payload={
+            "status": enrollment.status,
+            "paidWith": enrollment.paid_with,
+            "priceCents": enrollment.price_cents,
+            **(payload or {}),
+        },
+        refs={"enrollment_id": enrollment.pk, **(refs or {})},
+        actor=actor,
     )

@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from classes.models import Enrollment
 from classes.selectors import seats_left
-from classes.services.common import session_lock
+from classes.services.common import enrollment_event, session_lock
 from classes.services.waitlist import (
     notify_seat_opened,
     waitlist_entry_restore,
     waitlist_seat_opened,
 )
-from customers.emails import email_queue
 from payments.models import Payment, PaymentRefund
 from payments.selectors import payment_refs_with_unprocessed_paid_events
 from payments.services.checkout import payment_mark_expired
@@ -115,7 +114,7 @@ def _confirm(enrollment: Enrollment, payment: Payment, now: dt.datetime) -> None
             "cancel_reason",
         ]
     )
-    email_queue("booking_confirmed", enrollment_id=enrollment.pk)
+    enrollment_event("confirmed", enrollment, payload={"amountPaidCents": payment.amount_cents})
 
 
 def enrollment_on_expired(payment: Payment) -> None:
@@ -131,8 +130,13 @@ def enrollment_on_expired(payment: Payment) -> None:
     enrollment.cancel_reason = "Payment failed." if failed else "Checkout expired."
     enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     session = enrollment.class_session
+    enrollment_event(
+        "expired",
+        enrollment,
+        payload={"cancelReason": enrollment.cancel_reason},
+        refs={"tell_customer": bool(payment.checkout_session_id), "failed": failed},
+    )
     if payment.checkout_session_id:
-        email_queue("payment_failed" if failed else "payment_expired", enrollment_id=enrollment.pk)
         waitlist_seat_opened(session=session)
         return
     # The Checkout never opened (Stripe failed), which was not the customer's doing: whoever

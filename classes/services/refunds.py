@@ -4,9 +4,9 @@ booking. Runs inside the transaction that books the refund, Payment row locked."
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
+from alera.emails import email_queue
 from classes.models import Enrollment
 from classes.services.cancellation import enrollment_cancel_refunded
-from customers.emails import email_queue
 from payments.models import PaymentRefund
 
 

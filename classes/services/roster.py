@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from classes.errors import BookingNotConfirmed
 from classes.models import Enrollment
+from classes.services.common import enrollment_event
 
 
-def _move(enrollment: Enrollment, **changes) -> Enrollment:
+def _move(enrollment: Enrollment, kind: str, **changes) -> Enrollment:
     updated = Enrollment.objects.filter(
         pk=enrollment.pk, status=Enrollment.Status.CONFIRMED
     ).update(**changes)
@@ -20,6 +21,7 @@ def _move(enrollment: Enrollment, **changes) -> Enrollment:
         raise BookingNotConfirmed(
             f"This booking is {enrollment.get_status_display().lower()}, not confirmed."
         )
+    enrollment_event(kind, enrollment)
     return enrollment
 
 
@@ -28,13 +30,13 @@ def enrollment_check_in(*, enrollment: Enrollment) -> Enrollment:
     """The customer arrived: stamp the check-in; the seat stays confirmed."""
     if enrollment.checked_in_at is not None and enrollment.status == Enrollment.Status.CONFIRMED:
         return enrollment
-    return _move(enrollment, checked_in_at=timezone.now())
+    return _move(enrollment, "checked_in", checked_in_at=timezone.now())
 
 
 @transaction.atomic
 def enrollment_mark_no_show(*, enrollment: Enrollment) -> Enrollment:
     """The customer did not come: no refund, and the booking can no longer be cancelled."""
-    return _move(enrollment, status=Enrollment.Status.NO_SHOW)
+    return _move(enrollment, "no_show", status=Enrollment.Status.NO_SHOW)
 
 
 @transaction.atomic
@@ -44,4 +46,4 @@ def enrollment_complete(*, enrollment: Enrollment) -> Enrollment:
     changes = {"status": Enrollment.Status.COMPLETED}
     if enrollment.checked_in_at is None:
         changes["checked_in_at"] = now
-    return _move(enrollment, **changes)
+    return _move(enrollment, "completed", **changes)

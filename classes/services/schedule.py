@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.events import event_record
 from classes.errors import SessionNotEditable
 from classes.models import Blackout, ClassSession, Enrollment, Instructor, Service
 from classes.services.waitlist import waitlist_seat_opened
@@ -80,7 +81,24 @@ def class_session_create(
     )
     session.full_clean()
     session.save()
+    _session_event("created", session)
     return session
+
+
+def _session_event(kind: str, session: ClassSession, **payload) -> None:
+    event_record(
+        kind=f"class.{kind}",
+        provider=session.provider_id,
+        subject_id=session.public_id,
+        class_id=session.public_id,
+        payload={
+            "nameSnapshot": session.name_snapshot,
+            "scheduledAt": session.scheduled_at.isoformat(),
+            "capacity": session.capacity,
+            "priceCents": session.price_cents,
+            **payload,
+        },
+    )
 
 
 @transaction.atomic
@@ -203,6 +221,7 @@ def class_session_update(
             "public_note",
         ]
     )
+    _session_event("edited", locked)
     if capacity > old_capacity and capacity > taken:
         waitlist_seat_opened(session=locked, tell_owner=False)
     return locked

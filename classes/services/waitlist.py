@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from alera.emails import email_queue
+from alera.events import event_record
 from classes.errors import (
     AlreadyBooked,
     ClassGone,
@@ -25,7 +27,6 @@ from classes.services.common import (
     release_stale_hold,
     session_lock,
 )
-from customers.emails import email_queue
 from customers.services import client_upsert
 from payments.errors import PaymentFailed, PaymentsNotEnabled
 from payments.services.checkout import payment_open_checkout, require_payments_enabled
@@ -60,7 +61,7 @@ def waitlist_join(*, session: ClassSession, name: str, email: str, phone: str) -
     entry = WaitlistEntry.objects.create(
         provider=session.provider, class_session=session, client=client, position=(last or 0) + 1
     )
-    email_queue("waitlist_joined", waitlist_entry_id=entry.pk)
+    _entry_event("joined", entry, session, client)
     return WaitlistJoin(entry, waitlist_position(entry=entry), False)
 
 
@@ -213,4 +214,17 @@ def _promote(*, entry_id: int) -> Enrollment:
     entry.promoted_at = now
     entry.enrollment = enrollment
     entry.save(update_fields=["promoted_at", "enrollment"])
+    _entry_event("promoted", entry, session, entry.client, enrollmentId=enrollment.public_id)
     return enrollment
+
+
+def _entry_event(kind: str, entry: WaitlistEntry, session, client, **payload) -> None:
+    event_record(
+        kind=f"waitlist.{kind}",
+        provider=session.provider_id,
+        subject_id=entry.public_id,
+        class_id=session.public_id,
+        client_id=client.public_id,
+        payload={"position": entry.position, **payload},
+        refs={"waitlist_entry_id": entry.pk},
+    )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.events import event_record
 from payments.models import StripeEvent
 from payments.services.checkout import payment_mark_expired, payment_mark_failed, payment_mark_paid
 from payments.services.refund_events import charge_refunded_check, refund_event_apply
@@ -66,6 +67,22 @@ def stripe_event_process(*, event_pk: int) -> None:
     StripeEvent.objects.filter(pk=event_pk, processed_at__isnull=True).update(
         processed_at=timezone.now()
     )
+
+
+def stripe_event_reprocess(*, event_pk: int) -> None:
+    """Staff apply a stored event again (the admin's action): recorded on the studio whose
+    account it came from, then processed like the webhook task would (idempotent)."""
+    record = StripeEvent.objects.get(pk=event_pk)
+    provider = Provider.objects.filter(stripe_account_id=record.account).first()
+    if record.account and provider is not None:
+        with transaction.atomic():
+            event_record(
+                kind="stripe_event.reprocessed",
+                provider=provider,
+                subject_id=record.event_id[:64],
+                payload={"type": record.type, "processed": record.processed_at is not None},
+            )
+    stripe_event_process(event_pk=event_pk)
 
 
 def _payment_ref(obj: dict) -> dict:

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from alera.errors import Conflict, InvalidRequest, NotFound
+from alera.events import event_record
 from classes.models import Appointment
-from customers.emails import email_queue
 from payments.models import GiftCard, GiftCardRedemption, Payment
 from payments.services.checkout import payment_create, payment_open_checkout
 
@@ -129,7 +129,18 @@ def gift_card_on_paid(payment: Payment) -> None:
                 return
     else:
         raise RuntimeError(f"Could not draw a unique gift card code for {payment.public_id}.")
-    email_queue("gift_card_delivered", gift_card_id=card.pk)
+    _card_event("sold", card, balanceCents=card.balance_cents, paymentId=payment.public_id)
+
+
+def _card_event(kind: str, card: GiftCard, *, client_id: str = "", **payload) -> None:
+    event_record(
+        kind=f"gift_card.{kind}",
+        provider=card.provider_id,
+        subject_id=card.public_id,
+        client_id=client_id,
+        payload=payload,
+        refs={"gift_card_id": card.pk},
+    )
 
 
 def gift_card_delivery_address(card: GiftCard) -> tuple[str, str]:
@@ -220,6 +231,14 @@ def gift_card_redeem(
     after = card.balance_cents - debit
     GiftCardRedemption.objects.create(
         gift_card=card, appointment=appointment, amount_cents=debit, balance_after_cents=after
+    )
+    _card_event(
+        "redeemed",
+        card,
+        client_id=appointment.client.public_id,
+        balanceCents=after,
+        debitCents=debit,
+        appointmentId=appointment.public_id,
     )
     return Redemption(debit, card.balance_cents, after, expires_at=card.expires_at)
 

@@ -2,7 +2,9 @@
 
 Every change of `sessions_remaining` is a conditional UPDATE in the same transaction as the
 `PackageCreditEntry` that explains it, so `sessions_remaining == sum(ledger deltas)` always.
-(Spending a credit on a booking and returning it on cancel live in the booking services.)
+Spending a credit on a booking and returning it on cancel are services here
+(`package_credit_spend`, `package_credit_return`) that the booking engine calls, so only
+this module writes packs and their ledger. Each change records one event (`pack.*`).
 """
 
 import datetime as dt
@@ -15,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from alera.errors import InvalidRequest
+from alera.events import event_record
 from alera.tokens import Purpose, token_make
-from customers.emails import email_queue
 from customers.services import client_upsert
 from payments.errors import NotEnoughCredits
 from payments.models import ClientPackage, PackageCreditEntry, PackageType, Payment
@@ -100,7 +102,67 @@ def package_on_paid(payment: Payment) -> None:
     PackageCreditEntry.objects.create(
         package=package, delta=sessions, reason=PackageCreditEntry.Reason.BOUGHT
     )
-    email_queue("package_purchased", package_id=package.pk)
+    _pack_event("bought", package, client.public_id, delta=sessions, paymentId=payment.public_id)
+
+
+def _pack_event(kind: str, package: ClientPackage, client_id: str, **payload) -> None:
+    event_record(
+        kind=f"pack.{kind}",
+        provider=package.provider_id,
+        subject_id=package.public_id,
+        client_id=client_id,
+        payload={"sessionsRemaining": package.sessions_remaining, **payload},
+        refs={"package_id": package.pk},
+    )
+
+
+def package_credit_spend(*, package: ClientPackage, enrollment, now: dt.datetime) -> None:
+    """Spend one credit of `package` on `enrollment` (a booking being created in the caller's
+    transaction). A conditional UPDATE whose row count decides, so concurrent bookings can
+    never take the balance below zero; NotEnoughCredits when empty or expired."""
+    used = ClientPackage.objects.filter(
+        pk=package.pk, sessions_remaining__gt=0, expires_at__gt=now
+    ).update(sessions_remaining=F("sessions_remaining") - 1)
+    if not used:
+        raise NotEnoughCredits("This class pack has no credits left or has expired.")
+    PackageCreditEntry.objects.create(
+        package=package,
+        delta=-1,
+        reason=PackageCreditEntry.Reason.USED,
+        enrollment=enrollment,
+        note=f"Booked {enrollment.class_session.public_id}",
+    )
+    package.sessions_remaining -= 1
+    _pack_event(
+        "credit_used",
+        package,
+        package.client.public_id,
+        delta=-1,
+        enrollmentId=enrollment.public_id,
+    )
+
+
+def package_credit_return(*, enrollment, note: str = "Cancelled inside the cancel window.") -> None:
+    """Give a cancelled booking's credit back to its pack (in the cancel's transaction)."""
+    package = ClientPackage.objects.select_related("client").get(pk=enrollment.client_package_id)
+    ClientPackage.objects.filter(pk=package.pk).update(
+        sessions_remaining=F("sessions_remaining") + 1
+    )
+    PackageCreditEntry.objects.create(
+        package=package,
+        delta=1,
+        reason=PackageCreditEntry.Reason.RETURNED,
+        enrollment=enrollment,
+        note=note,
+    )
+    package.sessions_remaining += 1
+    _pack_event(
+        "credit_returned",
+        package,
+        package.client.public_id,
+        delta=1,
+        enrollmentId=enrollment.public_id,
+    )
 
 
 def package_portal_url(package: ClientPackage) -> str:
@@ -137,6 +199,7 @@ def package_adjust(*, package: ClientPackage, delta: int, note: str) -> ClientPa
         package=package, delta=delta, reason=PackageCreditEntry.Reason.ADJUSTED, note=note[:255]
     )
     package.refresh_from_db(fields=["sessions_remaining", "sessions_total"])
+    _pack_event("adjusted", package, package.client.public_id, delta=delta, note=note[:255])
     return package
 
 
@@ -160,6 +223,8 @@ def package_expire(*, package_id: int, now: dt.datetime | None = None) -> int:
     PackageCreditEntry.objects.create(
         package=package, delta=-remaining, reason=PackageCreditEntry.Reason.EXPIRED
     )
+    package.sessions_remaining = 0
+    _pack_event("expired", package, package.client.public_id, delta=-remaining)
     return remaining
 
 

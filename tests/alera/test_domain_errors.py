@@ -33,7 +33,7 @@ def test_typed_token_errors_answer_the_contract_statuses():
     assert status_for(customers.errors.SignedOut()) == 401
     assert customers.errors.SignedOut().hints == {"signedOut": True}
     assert status_for(customers.errors.TokenForeignStudio()) == 403
-    assert status_for(payments.errors.TipLinkInvalid("x")) == 403
+    assert status_for(classes.errors.TipLinkInvalid("x")) == 403
     assert status_for(classes.errors.ClassFull()) == 409
     assert status_for(errors.Busy()) == 503
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from customers.emails import email_render
+from alera.emails import email_render
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -89,7 +89,7 @@ def test_no_reminder_for_cancelled_seats_cancelled_classes_or_imminent_classes(
 def test_a_seat_cancelled_after_queueing_gets_no_reminder(
     customer, tomorrow_class, django_capture_on_commit_callbacks
 ):
-    from customers.emails import email_render
+    from alera.emails import email_render
 
     seat = factories.EnrollmentFactory(class_session=tomorrow_class, client=customer)
     Enrollment.objects.filter(pk=seat.pk).update(status=Enrollment.Status.CANCELLED)

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from alera.tokens import Purpose, token_make
 from classes.models import Appointment, Enrollment
+from classes.services.tips import tip_token_make
 from customers.services import client_sign_out, customer_token_make
-from payments.services.tips import tip_token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

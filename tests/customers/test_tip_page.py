@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from alera.tokens import Purpose, token_make
 from classes.models import Appointment
+from classes.services.tips import tip_token_make
 from customers.portal_actions import tip_presets
 from payments.models import Payment
-from payments.services.tips import tip_token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

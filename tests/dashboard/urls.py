@@ -29,6 +29,7 @@ PAGES_WITHOUT_IDS = [
     ("dash-packs", {}, ["GET"]),
     ("dash-package-type-new", {}, ["GET", "POST"]),
     ("dash-gift-cards", {}, ["GET"]),
+    ("dash-activity", {}, ["GET"]),
 ]
 
 PAGES_WITH_IDS = [

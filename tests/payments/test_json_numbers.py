@@ -2,8 +2,8 @@
 
 import pytest
 
+from classes.services.tips import tip_token_make
 from payments.models import GiftCard, GiftCardRedemption, Payment
-from payments.services.tips import tip_token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

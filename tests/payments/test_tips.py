@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from alera.tokens import Purpose, token_make
 from classes.models import Appointment
+from classes.services.tips import tip_token_make
 from payments.models import Payment, PaymentRefund
 from payments.services.refunds import refund_owe
-from payments.services.tips import tip_token_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

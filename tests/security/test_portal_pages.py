@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from classes.models import Appointment, Enrollment
 from classes.services.common import cancel_token
+from classes.services.tips import tip_token_make
 from customers.services import customer_token_make
 from payments.models import Payment
-from payments.services.tips import tip_token_make
 from tests import factories
 from tests.security.test_headers import csp_directives
 

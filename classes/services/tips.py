@@ -7,11 +7,12 @@ import logging
 
 from django.conf import settings
 
+from alera.emails import email_queue
 from alera.errors import Conflict, InvalidRequest, NotFound
+from alera.events import event_record
 from alera.tokens import Purpose, TokenInvalid, token_make, token_read
+from classes.errors import TipLinkInvalid
 from classes.models import Appointment
-from customers.emails import email_queue
-from payments.errors import TipLinkInvalid
 from payments.models import Payment, PaymentRefund
 from payments.services.checkout import payment_create, payment_open_checkout
 from payments.services.refunds import refund_owe
@@ -85,6 +86,16 @@ def tip_on_paid(payment: Payment) -> None:
         tip_amount_cents=payment.amount_cents,
     )
     if updated == 1:
+        appointment = Appointment.objects.select_related("client").get(
+            provider=payment.provider, public_id=appointment_id
+        )
+        event_record(
+            kind="tip.captured",
+            provider=payment.provider_id,
+            subject_id=appointment.public_id,
+            client_id=appointment.client.public_id,
+            payload={"amountCents": payment.amount_cents, "paymentId": payment.public_id},
+        )
         return
     logger.warning("second tip %s for %s: refunding", payment.public_id, appointment_id)
     client_id = (
