@@ -8,7 +8,7 @@ from alera import views
 api_patterns = [
     path("", include("classes.api_urls")),
     path("", include("payments.api_urls")),
-    path("", include("customers.api_urls")),
+    path("", include("portal.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^.*$", views.api_not_found),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("media/<path:key>", avatar_serve, name="avatar"),
     path("admin/", admin.site.urls),
-    path("dashboard/", include("accounts.dashboard_urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("payments.urls")),
-    path("", include("customers.urls")),
+    path("", include("portal.urls")),
 ]

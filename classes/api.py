@@ -5,17 +5,18 @@ import datetime as dt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from accounts.api_auth import provider_for_handle
+from accounts.api_views import RateLimitedAPIView, TenantAPIView
 from accounts.origins import origin_of_url
-from alera.api.auth import provider_for_handle
 from alera.api.schema import errors
-from alera.api.views import RateLimitedAPIView, TenantAPIView
 from alera.api.wire import iso_ms
-from alera.errors import InvalidRequest, NotAuthenticated, NotFound
+from alera.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from alera.events import Actor, actor_set
 from alera.tokens import Purpose, TokenInvalid, token_read
 from classes import selectors
 from classes.errors import ClassGone
 from classes.models import ClassSession, Enrollment
+from classes.selectors import appointment_for_redemption
 from classes.serializers import (
     BookInput,
     BookOut,
@@ -37,6 +38,8 @@ from classes.services.cancellation import enrollment_cancel
 from classes.services.common import cancel_token
 from classes.services.tips import appointment_for_tip_token, tip_checkout_start
 from classes.services.waitlist import waitlist_join
+from payments import serializers as payment_wire
+from payments.services.gift_cards import Redemption, gift_card_preview, gift_card_redeem
 
 
 def _session_for(request, class_id: str) -> ClassSession:
@@ -248,3 +251,51 @@ class TipStartView(RateLimitedAPIView):
         return Response(
             {"checkoutUrl": payment.checkout_url, "checkoutSessionId": payment.checkout_session_id}
         )
+
+
+class GiftCardRedeemView(TenantAPIView):
+    """Preview (no write) or commit a debit, capped at the balance, idempotent per appointment."""
+
+    rate_limit = "30/m"
+
+    @extend_schema(
+        operation_id="gift_cards_redeem",
+        request=payment_wire.RedeemInput,
+        responses={200: payment_wire.RedeemOutput, **errors(400, 401, 403, 404, 429)},
+        summary="Preview or commit a gift-card debit for an appointment.",
+    )
+    def post(self, request):
+        serializer = payment_wire.RedeemInput(data=request.data, context={"origin": request.origin})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        provider = request.provider
+        if data["providerId"] != provider.public_id:
+            raise Forbidden("providerId is not this API key's studio.")
+        appointment = None
+        if data.get("appointmentId"):
+            appointment = appointment_for_redemption(
+                provider=provider, public_id=data["appointmentId"]
+            )
+        if data["mode"] == "commit":
+            result = gift_card_redeem(
+                provider=provider,
+                code=data["code"],
+                requested_cents=data["requestedDebitCents"],
+                appointment=appointment,
+            )
+        else:
+            result = gift_card_preview(
+                provider=provider, code=data["code"], requested_cents=data["requestedDebitCents"]
+            )
+        return Response(_redemption(result))
+
+
+def _redemption(result: Redemption) -> dict:
+    return {
+        "ok": True,
+        "debitCents": result.debit_cents,
+        "balanceCents": result.balance_cents,
+        "balanceRemainingCents": result.balance_remaining_cents,
+        "alreadyRedeemed": result.already_redeemed,
+        "expiresAt": iso_ms(result.expires_at),
+    }

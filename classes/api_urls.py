@@ -12,5 +12,6 @@ urlpatterns = [
         api.EnrollmentCancelView.as_view(),
         name="api-enrollment-cancel",
     ),
+    path("gift-cards/redeem", api.GiftCardRedeemView.as_view(), name="api-gift-cards-redeem"),
     path("tip/start", api.TipStartView.as_view(), name="api-tip-start"),
 ]

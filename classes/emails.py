@@ -2,6 +2,7 @@
 `Email` (or None when there is nothing to send any more). Templates: templates/emails/."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from alera.emails import Email, email_builder, email_send
 from alera.events import Recorded, event_subscriber
@@ -222,6 +223,48 @@ def tip_refunded(*, refund_id: int) -> Email | None:
         subject=f"Your second tip to {refund.provider.display_name} was refunded",
         context={"refund": refund, "client": refund.client, "appointment": appointment},
         provider=refund.provider,
+    )
+
+
+@email_builder("class_reminder")
+def build_class_reminder(*, enrollment_id: int) -> Email | None:
+    from alera.tokens import Purpose, token_make
+    from classes.models import ClassSession, Enrollment
+    from customers.services import calendar_feed_url, portal_link
+
+    enrollment = (
+        Enrollment.objects.select_related(
+            "client", "provider", "class_session", "class_session__instructor"
+        )
+        .filter(pk=enrollment_id)
+        .first()
+    )
+    if (
+        enrollment is None
+        or enrollment.status != Enrollment.Status.CONFIRMED
+        or enrollment.class_session.status != ClassSession.Status.SCHEDULED
+    ):
+        return None
+    provider = enrollment.provider
+    session = enrollment.class_session
+    cancel_token = token_make(
+        Purpose.CANCEL, record_id=enrollment.public_id, provider_id=provider.public_id
+    )
+    starts = timezone.localtime(session.scheduled_at, provider.tz)
+    return Email(
+        to=[enrollment.client.email],
+        subject=f"Reminder: {session.name_snapshot} on {starts:%a %b} {starts.day} "
+        f"at {starts:%-I:%M %p}",
+        context={
+            "client": enrollment.client,
+            "enrollment": enrollment,
+            "session": session,
+            "starts": starts,
+            "cancel_url": f"{settings.SITE_URL}/me/cancel/{cancel_token}",
+            "portal_url": portal_link(origin=settings.SITE_URL, client=enrollment.client),
+            "calendar_url": calendar_feed_url(client=enrollment.client),
+        },
+        provider=provider,
     )
 
 

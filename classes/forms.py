@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from alera.forms import money_field, to_cents
 from classes.models import Blackout, Instructor, Service
 
 WEEKDAYS = [
@@ -52,16 +53,6 @@ def when_field(label: str, *, past: bool = False) -> forms.DateTimeField:
     not before now)."""
     validators = [within_horizon] if past else [not_in_the_past, within_horizon]
     return forms.DateTimeField(label=label, widget=DATETIME_WIDGET, validators=validators)
-
-
-def money_field(label: str = "Price ($)", **kwargs) -> forms.DecimalField:
-    kwargs.setdefault("min_value", Decimal(0))
-    kwargs.setdefault("max_value", Decimal(100000))
-    return forms.DecimalField(label=label, decimal_places=2, **kwargs)
-
-
-def to_cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_value())
 
 
 class CentsFormMixin:

@@ -10,7 +10,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Provider
-from classes.models import Blackout, ClassSession, Enrollment, WaitlistEntry
+from classes.errors import NotInStudio
+from classes.models import Appointment, Blackout, ClassSession, Enrollment, WaitlistEntry
 
 MAX_RANGE_DAYS = 60
 
@@ -170,3 +171,10 @@ def waitlist_active(*, session: ClassSession) -> QuerySet[WaitlistEntry]:
 def waitlist_position(*, entry: WaitlistEntry) -> int:
     """1-based place among the entries still waiting."""
     return waitlist_active(session=entry.class_session).filter(position__lte=entry.position).count()
+
+
+def appointment_for_redemption(*, provider: Provider, public_id: str) -> Appointment:
+    appointment = Appointment.objects.filter(provider=provider, public_id=public_id).first()
+    if appointment is None:
+        raise NotInStudio("No appointment with that id.")
+    return appointment

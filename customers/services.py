@@ -5,24 +5,18 @@ import logging
 import re
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Provider
 from alera.emails import email_queue
 from alera.ids import random_suffix
 from alera.tokens import Purpose, token_make
-from classes.models import ClassSession, Enrollment
-from customers.models import Client, ReminderLog, new_calendar_secret
+from customers.models import Client, new_calendar_secret
 
 logger = logging.getLogger(__name__)
-
-# Reminders go out once a class is at most this far away...
-REMINDER_LEAD = dt.timedelta(hours=24)
-# ...and not for a class so close that a reminder is only noise.
-REMINDER_MIN_LEAD = dt.timedelta(hours=1)
-
 
 MIN_PHONE_DIGITS = 10
 
@@ -102,6 +96,11 @@ def customer_token_make(*, client: Client) -> str:
     )
 
 
+def calendar_feed_url(*, client: Client) -> str:
+    """The customer's calendar subscription address (its rotatable secret)."""
+    return f"{settings.SITE_URL}/api/cal/{client.calendar_secret}.ics"
+
+
 def portal_link(*, origin: str, client: Client) -> str:
     return f"{origin.rstrip('/')}/me/{customer_token_make(client=client)}"
 
@@ -145,39 +144,3 @@ def client_rotate_calendar_secret(*, client: Client) -> Client:
     Client.objects.filter(pk=client.pk).update(calendar_secret=secret)
     client.calendar_secret = secret
     return client
-
-
-def class_reminders_send(*, now: dt.datetime | None = None) -> int:
-    """Queue the 24-hour reminder for every confirmed seat in a class starting soon, once each.
-
-    The ReminderLog row (unique per enrollment) is written in the same transaction as the
-    queued email, so overlapping beat runs or workers never remind anyone twice.
-    """
-    now = now or timezone.now()
-    due = (
-        Enrollment.objects.filter(
-            status=Enrollment.Status.CONFIRMED,
-            class_session__status=ClassSession.Status.SCHEDULED,
-            class_session__scheduled_at__gt=now + REMINDER_MIN_LEAD,
-            class_session__scheduled_at__lte=now + REMINDER_LEAD,
-            reminder_log__isnull=True,
-        )
-        .order_by("class_session__scheduled_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for enrollment_id in list(due):
-        if _reminder_claim(enrollment_id=enrollment_id):
-            sent += 1
-    return sent
-
-
-def _reminder_claim(*, enrollment_id: int) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(enrollment_id=enrollment_id)
-            email_queue("class_reminder", enrollment_id=enrollment_id)
-    except IntegrityError:
-        # Another run claimed it between our read and our insert.
-        return False
-    return True

@@ -3,19 +3,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from alera.api.auth import provider_for_handle
+from accounts.api_auth import provider_for_handle
+from accounts.api_views import TenantAPIView
 from alera.api.schema import errors
-from alera.api.views import TenantAPIView
-from alera.api.wire import iso_ms
-from alera.errors import Forbidden
 from payments import serializers as s
 from payments.models import Payment
 from payments.services.gift_cards import (
-    Redemption,
-    appointment_for_redemption,
     gift_card_checkout_start,
-    gift_card_preview,
-    gift_card_redeem,
 )
 from payments.services.packs import package_checkout_start, package_type_for_sale
 
@@ -85,49 +79,3 @@ class GiftCardStartView(TenantAPIView):
             cancel_url=data["cancelUrl"],
         )
         return Response(_checkout(payment))
-
-
-class GiftCardRedeemView(TenantAPIView):
-    """Preview (no write) or commit a debit, capped at the balance, idempotent per appointment."""
-
-    rate_limit = "30/m"
-
-    @extend_schema(
-        operation_id="gift_cards_redeem",
-        request=s.RedeemInput,
-        responses={200: s.RedeemOutput, **errors(400, 401, 403, 404, 429)},
-        summary="Preview or commit a gift-card debit for an appointment.",
-    )
-    def post(self, request):
-        data = _valid(s.RedeemInput, request)
-        provider = request.provider
-        if data["providerId"] != provider.public_id:
-            raise Forbidden("providerId is not this API key's studio.")
-        appointment = None
-        if data.get("appointmentId"):
-            appointment = appointment_for_redemption(
-                provider=provider, public_id=data["appointmentId"]
-            )
-        if data["mode"] == "commit":
-            result = gift_card_redeem(
-                provider=provider,
-                code=data["code"],
-                requested_cents=data["requestedDebitCents"],
-                appointment=appointment,
-            )
-        else:
-            result = gift_card_preview(
-                provider=provider, code=data["code"], requested_cents=data["requestedDebitCents"]
-            )
-        return Response(_redemption(result))
-
-
-def _redemption(result: Redemption) -> dict:
-    return {
-        "ok": True,
-        "debitCents": result.debit_cents,
-        "balanceCents": result.balance_cents,
-        "balanceRemainingCents": result.balance_remaining_cents,
-        "alreadyRedeemed": result.already_redeemed,
-        "expiresAt": iso_ms(result.expires_at),
-    }

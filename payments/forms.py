@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from classes.forms import money_field, to_cents
+from alera.forms import money_field, to_cents
 
 
 class PackageTypeForm(forms.Form):

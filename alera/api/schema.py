@@ -39,7 +39,7 @@ def errors(*codes: int, **overrides: str) -> dict[int, OpenApiResponse]:
 class TenantKeyScheme(OpenApiAuthenticationExtension):
     """Documents the `x-alera-key` header (security scheme `TenantKey` in the settings)."""
 
-    target_class = "alera.api.auth.TenantKeyAuthentication"
+    target_class = "accounts.api_auth.TenantKeyAuthentication"
     name = "TenantKey"
 
     def get_security_definition(self, auto_schema):

@@ -12,13 +12,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import Provider
 from alera.errors import Conflict, InvalidRequest, NotFound
 from alera.events import event_record
-from classes.models import Appointment
 from payments.models import GiftCard, GiftCardRedemption, Payment
 from payments.services.checkout import payment_create, payment_open_checkout
 
@@ -179,13 +178,6 @@ def _card(provider: Provider, code: str, *, lock: bool) -> GiftCard:
     return card
 
 
-def appointment_for_redemption(*, provider: Provider, public_id: str) -> Appointment:
-    appointment = Appointment.objects.filter(provider=provider, public_id=public_id).first()
-    if appointment is None:
-        raise NotFound("No appointment with that id.")
-    return appointment
-
-
 def gift_card_preview(*, provider: Provider, code: str, requested_cents: int) -> Redemption:
     """What a commit would debit now. Reads only."""
     _check_amount(requested_cents)
@@ -199,7 +191,7 @@ def gift_card_preview(*, provider: Provider, code: str, requested_cents: int) ->
 
 @transaction.atomic
 def gift_card_redeem(
-    *, provider: Provider, code: str, requested_cents: int, appointment: Appointment
+    *, provider: Provider, code: str, requested_cents: int, appointment: Model
 ) -> Redemption:
     """Debit min(requested, balance) for one appointment, once.
 

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.response import Response
 
-from alera.api.views import TenantAPIView
+from accounts.api_views import TenantAPIView
 
 
 class Probe(TenantAPIView):

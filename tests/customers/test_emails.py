@@ -13,8 +13,8 @@ from django.utils import timezone
 from alera.celery import app as celery_app
 from alera.tokens import Purpose, token_read
 from classes.models import ClassSession, Enrollment
+from classes.tasks import send_class_reminders
 from customers.models import ReminderLog
-from customers.tasks import send_class_reminders
 from tests import factories
 from tests.conftest import DEMO_ORIGIN
 

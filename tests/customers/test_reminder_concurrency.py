@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from classes.services.reminders import class_reminders_send
 from customers.models import ReminderLog
-from customers.services import class_reminders_send
 from tests import factories
 from tests.customers.conftest import requires_postgresql
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from alera.tokens import Purpose, token_make
 from classes.models import Appointment
 from classes.services.tips import tip_token_make
-from customers.portal_actions import tip_presets
 from payments.models import Payment
+from portal.actions import tip_presets
 from tests import factories
 
 pytestmark = pytest.mark.django_db

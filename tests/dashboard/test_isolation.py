@@ -3,8 +3,8 @@ needs a login, and staff can't reach owner-only pages."""
 
 import pytest
 
-from accounts.dashboard_urls import studio_patterns
 from classes.models import ClassSession, Enrollment, Service, WaitlistEntry
+from dashboard.urls import studio_patterns
 from payments.models import ClientPackage, GiftCard
 from tests.dashboard.urls import (
     OWNER_ONLY,

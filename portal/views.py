@@ -25,14 +25,14 @@ from alera.api.errors import status_for
 from alera.api.ratelimit import client_ip
 from alera.errors import DomainError
 from alera.tokens import Purpose, token_peek_provider
-from customers.ical import calendar_feed_url
-from customers.selectors import (
-    client_active_packages,
-    client_bookings,
-    client_for_token,
-    gift_card_for_code,
+from customers.selectors import client_for_token
+from customers.services import (
+    calendar_feed_url,
+    client_rotate_calendar_secret,
+    client_sign_out,
+    signin_link_send,
 )
-from customers.services import client_rotate_calendar_secret, client_sign_out, signin_link_send
+from portal.selectors import client_active_packages, client_bookings, gift_card_for_code
 
 
 def _limited(request, *, group: str, rate: str) -> bool:

@@ -7,22 +7,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from alera.api.auth import provider_for_handle
+from accounts.api_auth import provider_for_handle
+from accounts.api_views import TenantAPIView
 from alera.api.errors import json_error
 from alera.api.schema import OkSerializer, errors
-from alera.api.views import TenantAPIView
 from alera.errors import InvalidRequest, NotAuthenticated
-from customers import ical
-from customers.selectors import (
+from customers.selectors import client_for_token
+from customers.services import signin_link_send
+from portal import ical
+from portal.selectors import (
     calendar_enrollments,
     calendar_last_removal,
     client_active_packages,
     client_bookings,
     client_for_calendar_secret,
-    client_for_token,
 )
-from customers.serializers import MeOutput, SigninLinkInput, link_origin_allowed, me_wire
-from customers.services import signin_link_send
+from portal.serializers import MeOutput, SigninLinkInput, link_origin_allowed, me_wire
 
 TOKEN_HEADER = "x-customer-token"
 

@@ -8,9 +8,9 @@ from accounts.origins import normalize_origin, origin_of_url
 from alera.api.wire import iso_ms
 from alera.tokens import Purpose, token_make
 from classes.models import Enrollment
-from customers.ical import calendar_feed_url
 from customers.models import Client
-from customers.selectors import Bookings
+from customers.services import calendar_feed_url
+from portal.selectors import Bookings
 
 
 class SigninLinkInput(serializers.Serializer):

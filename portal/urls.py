@@ -1,6 +1,7 @@
 from django.urls import path
 
-from customers import portal_actions, portal_views
+from portal import actions as portal_actions
+from portal import views as portal_views
 
 urlpatterns = [
     path("me/signed-out", portal_views.portal_signed_out, name="portal-signed-out"),

@@ -20,8 +20,8 @@ from alera.errors import DomainError, Gone, NotFound
 from alera.events import Actor, actor_set
 from alera.tokens import Purpose, token_read
 from classes.models import Appointment, Enrollment
-from customers.portal_views import link_problem, portal_render
 from customers.selectors import client_for_token
+from portal.views import link_problem, portal_render
 
 TIP_MIN_CENTS = 100
 TIP_MAX_CENTS = 100_000

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import api
+from portal import api
 
 urlpatterns = [
     path("customer/signin-link", api.SigninLinkView.as_view(), name="customer-signin-link"),

@@ -2,8 +2,8 @@
 
 from rest_framework.views import APIView
 
+from accounts.api_auth import HasTenantKey, TenantKeyAuthentication
 from alera.api import ratelimit
-from alera.api.auth import HasTenantKey, TenantKeyAuthentication
 
 
 class RateLimitedAPIView(APIView):

@@ -8,17 +8,12 @@ at 09:00 local on both sides of a DST change. DTSTAMP is the booking's last revi
 import datetime as dt
 import hashlib
 
-from django.conf import settings
 from icalendar import Calendar, Event
 
 from classes.models import Enrollment
 from customers.models import Client
 
 PRODID = "-//Alera//Customer calendar//EN"
-
-
-def calendar_feed_url(*, client: Client) -> str:
-    return f"{settings.SITE_URL}/api/cal/{client.calendar_secret}.ics"
 
 
 def enrollment_uid(enrollment: Enrollment) -> str:

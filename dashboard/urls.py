@@ -3,14 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views as accounts
-from accounts import views_activity
-from classes import views as catalogue
-from classes import views_appointments as appointments
-from classes import views_roster as roster
-from classes import views_schedule as schedule
-from customers import views_dashboard as customers
-from payments import views_dashboard as money
+from dashboard import activity as views_activity
+from dashboard import appointments, catalogue, customers, money, roster, schedule
+from dashboard import studio as accounts
 
 AUTH_TEMPLATE = "dashboard/auth.html"
 

@@ -1,0 +1,101 @@
+"""Reads for the customer portal, the /api/customer/me summary and the calendar feed.
+
+Every read starts from a client (itself reached through a verified token or its calendar
+secret), so one customer never sees another studio's or another customer's records. They
+compose the customers, payments and classes apps, so they live with the portal surface.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from accounts.models import Provider
+from classes.models import ClassSession, Enrollment
+from customers.models import Client
+from payments.models import ClientPackage, GiftCard
+
+# How many past bookings the summary and portal show (newest first).
+PAST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Bookings:
+    upcoming: list[Enrollment]
+    past: list[Enrollment]
+
+
+def client_bookings(*, client: Client, now: dt.datetime | None = None) -> Bookings:
+    """Live bookings: upcoming (soonest first) and past (newest first), two queries."""
+    now = now or timezone.now()
+    base = (
+        Enrollment.objects.filter(client=client, provider_id=client.provider_id)
+        .filter(
+            Q(status__in=Enrollment.SEAT_TAKING)
+            | Q(status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now)
+        )
+        .select_related("class_session", "class_session__service")
+    )
+    upcoming = base.filter(
+        class_session__scheduled_at__gte=now,
+        class_session__status=ClassSession.Status.SCHEDULED,
+    ).order_by("class_session__scheduled_at", "pk")
+    past = base.filter(class_session__scheduled_at__lt=now).order_by(
+        "-class_session__scheduled_at", "-pk"
+    )[:PAST_LIMIT]
+    return Bookings(upcoming=list(upcoming), past=list(past))
+
+
+def client_active_packages(*, client: Client, now: dt.datetime | None = None) -> list:
+    """Packs with credits left that have not expired, soonest expiry first."""
+    now = now or timezone.now()
+    return list(
+        ClientPackage.objects.filter(
+            client=client,
+            provider_id=client.provider_id,
+            sessions_remaining__gt=0,
+            expires_at__gt=now,
+        )
+        .select_related("package_type")
+        .order_by("expires_at", "pk")
+    )
+
+
+def gift_card_for_code(*, provider: Provider, code: str) -> GiftCard | None:
+    """The studio's gift card with this code (case-insensitive), read-only; None if unknown."""
+    code = "".join((code or "").split()).upper()
+    if len(code) != 16 or not code.isalnum():
+        return None
+    return GiftCard.objects.filter(provider=provider, code=code).first()
+
+
+def client_for_calendar_secret(*, secret: str) -> Client | None:
+    if not secret or len(secret) > 64:
+        return None
+    return Client.objects.select_related("provider").filter(calendar_secret=secret).first()
+
+
+def calendar_enrollments(*, client: Client, now: dt.datetime | None = None) -> list[Enrollment]:
+    """Upcoming confirmed seats of the client in scheduled classes, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Enrollment.objects.filter(
+            client=client,
+            provider_id=client.provider_id,
+            status=Enrollment.Status.CONFIRMED,
+            class_session__status=ClassSession.Status.SCHEDULED,
+            class_session__scheduled_at__gte=now - dt.timedelta(hours=12),
+        )
+        .select_related("class_session", "class_session__instructor")
+        .order_by("class_session__scheduled_at", "pk")
+    )
+
+
+def calendar_last_removal(*, client: Client) -> dt.datetime | None:
+    """When a booking last left the feed (cancelled by anyone, or its class cancelled)."""
+    stamps = Enrollment.objects.filter(client=client, provider_id=client.provider_id).aggregate(
+        cancelled=Max("cancelled_at"), class_cancelled=Max("class_session__cancelled_at")
+    )
+    values = [v for v in stamps.values() if v is not None]
+    return max(values) if values else None
