@@ -101,6 +101,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# How long a booking waits for its class's row lock before answering 503 (alera/locking.py).
+BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait instead of failing under the dev server's threads.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

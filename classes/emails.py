@@ -94,7 +94,8 @@ def payment_failed(*, enrollment_id: int) -> Email | None:
 def waitlist_joined(*, waitlist_entry_id: int) -> Email | None:
     entry = (
         WaitlistEntry.objects.select_related("class_session", "provider", "client")
-        .filter(pk=waitlist_entry_id, promoted_at__isnull=True, cancelled_at__isnull=True)
+        .waiting()
+        .filter(pk=waitlist_entry_id)
         .first()
     )
     if entry is None:

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from classes.errors import NotInStudio
-from classes.models import Appointment, Blackout, ClassSession, Enrollment, WaitlistEntry
+from classes.models import (
+    Appointment,
+    Blackout,
+    ClassSession,
+    Enrollment,
+    WaitlistEntry,
+    seat_taking_q,
+)
 
 MAX_RANGE_DAYS = 60
 
@@ -22,30 +29,17 @@ def seat_counts(queryset: QuerySet[ClassSession], *, now: dt.datetime) -> QueryS
     Seat-taking rows are Confirmed/Completed/NoShow; a PendingPayment row holds a seat only
     while its checkout can still be paid (`hold_expires_at > now`).
     """
+    taken_for_good, still_held = seat_taking_q(now, prefix="enrollments__").children
     return queryset.annotate(
-        enrolled_count=Count(
-            "enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_TAKING)
-        ),
-        held_count=Count(
-            "enrollments",
-            filter=Q(
-                enrollments__status=Enrollment.Status.PENDING_PAYMENT,
-                enrollments__hold_expires_at__gt=now,
-            ),
-        ),
+        enrolled_count=Count("enrollments", filter=Q(taken_for_good)),
+        held_count=Count("enrollments", filter=Q(still_held)),
     ).annotate(seats_left=Greatest(F("capacity") - F("enrolled_count") - F("held_count"), Value(0)))
-
-
-def _takes_a_seat(now: dt.datetime) -> Q:
-    return Q(status__in=Enrollment.SEAT_TAKING) | Q(
-        status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now
-    )
 
 
 def seats_left(*, session: ClassSession, now: dt.datetime | None = None) -> int:
     """Seats that can really be booked now (call under the session's row lock to decide)."""
     now = now or timezone.now()
-    taken = Enrollment.objects.filter(class_session=session).filter(_takes_a_seat(now))
+    taken = Enrollment.objects.filter(class_session=session).seat_taking(now)
     return max(0, session.capacity - taken.count())
 
 
@@ -163,9 +157,7 @@ def class_session_get(*, provider: Provider, public_id: str) -> ClassSession | N
 
 def waitlist_active(*, session: ClassSession) -> QuerySet[WaitlistEntry]:
     """Entries still waiting: neither promoted nor cancelled, in join order."""
-    return WaitlistEntry.objects.filter(
-        class_session=session, promoted_at__isnull=True, cancelled_at__isnull=True
-    ).order_by("position", "pk")
+    return WaitlistEntry.objects.waiting().filter(class_session=session).order_by("position", "pk")
 
 
 def waitlist_position(*, entry: WaitlistEntry) -> int:

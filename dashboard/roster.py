@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.dashboard import dash_render, dashboard_view, history_context, tenant_get
 from alera.errors import DomainError
 from classes.forms import CancelBookingForm
-from classes.models import ClassSession, Enrollment, WaitlistEntry
+from classes.models import ClassSession, Enrollment, WaitlistEntry, stale_hold_q
 from classes.selectors import seat_counts
 from classes.services.cancellation import enrollment_cancel, enrollment_cancel_preview
 from classes.services.roster import (
@@ -38,16 +38,12 @@ def session_detail(request, public_id: str):
                 "enrollments",
                 queryset=Enrollment.objects.select_related("client", "client_package__package_type")
                 .annotate(refund_pending=refund_pending_annotation())
-                .exclude(
-                    status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__lte=timezone.now()
-                )
+                .exclude(stale_hold_q(timezone.now()))
                 .order_by("booked_at"),
             ),
             Prefetch(
                 "waitlist_entries",
-                queryset=WaitlistEntry.objects.filter(
-                    promoted_at__isnull=True, cancelled_at__isnull=True
-                )
+                queryset=WaitlistEntry.objects.waiting()
                 .select_related("client")
                 .order_by("position", "created_at"),
                 to_attr="waiting",

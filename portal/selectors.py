@@ -8,7 +8,7 @@ compose the customers, payments and classes apps, so they live with the portal s
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Provider
@@ -31,10 +31,7 @@ def client_bookings(*, client: Client, now: dt.datetime | None = None) -> Bookin
     now = now or timezone.now()
     base = (
         Enrollment.objects.filter(client=client, provider_id=client.provider_id)
-        .filter(
-            Q(status__in=Enrollment.SEAT_TAKING)
-            | Q(status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=now)
-        )
+        .seat_taking(now)
         .select_related("class_session", "class_session__service")
     )
     upcoming = base.filter(

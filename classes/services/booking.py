@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Provider
 from alera.emails import email_queue
 from alera.errors import NotAuthenticated
+from alera.locking import lock_timeout
 from classes.errors import AlreadyBooked, ClassFull, ClassNotFound, PackNotFound
 from classes.models import ClassSession, Enrollment
 from classes.selectors import booking_state, waitlist_active
@@ -102,11 +103,12 @@ def _reserve(
             provider=provider, name=customer.name, email=customer.email, phone=customer.phone
         )
     )
-    session = (
-        ClassSession.objects.select_for_update(of=("self",))
-        .filter(provider=provider, public_id=class_id)
-        .first()
-    )
+    with lock_timeout():
+        session = (
+            ClassSession.objects.select_for_update(of=("self",))
+            .filter(provider=provider, public_id=class_id)
+            .first()
+        )
     if session is None:
         raise ClassNotFound()
     session.provider = provider

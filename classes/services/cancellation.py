@@ -30,7 +30,7 @@ from payments.services.refunds import refund_claim, refund_run_claim, refundable
 
 logger = logging.getLogger(__name__)
 
-ACTIVE = (Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED)
+ACTIVE = Enrollment.LIVE
 
 
 @dataclass(frozen=True)
@@ -262,9 +262,9 @@ def session_cancel(*, session: ClassSession, by_user: User | None = None) -> Ses
                 class_id=locked.public_id,
                 payload={"nameSnapshot": locked.name_snapshot, "status": locked.status},
             )
-        WaitlistEntry.objects.filter(
-            class_session=locked, promoted_at__isnull=True, cancelled_at__isnull=True
-        ).update(cancelled_at=timezone.now())
+        WaitlistEntry.objects.waiting().filter(class_session=locked).update(
+            cancelled_at=timezone.now()
+        )
     if by_user is not None:
         logger.info("user %s cancelled class %s", by_user.pk, session.public_id)
     cancelled, failed = 0, []

@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Provider
 from alera.events import event_record
+from alera.locking import lock_timeout
 from alera.tokens import Purpose, token_make
 from classes.errors import AlreadyBooked, ClassGone
 from classes.models import ClassSession, Enrollment
@@ -19,11 +19,12 @@ def session_lock(*, session_id: int) -> ClassSession:
     Only the session row: locking the joined provider too would serialise every booking of
     the studio, across all its classes.
     """
-    return (
-        ClassSession.objects.select_for_update(of=("self",))
-        .select_related("provider", "service")
-        .get(pk=session_id)
-    )
+    with lock_timeout():
+        return (
+            ClassSession.objects.select_for_update(of=("self",))
+            .select_related("provider", "service")
+            .get(pk=session_id)
+        )
 
 
 def ensure_bookable(*, session: ClassSession, now: dt.datetime | None = None) -> None:
@@ -40,23 +41,17 @@ def release_stale_hold(*, session: ClassSession, client: Client, now: dt.datetim
 
     Its payment stays open; a late payment is then honoured or refunded by `on_paid`.
     """
-    Enrollment.objects.filter(
-        class_session=session,
-        client=client,
-        status=Enrollment.Status.PENDING_PAYMENT,
-        hold_expires_at__lte=now,
-    ).update(
+    Enrollment.objects.stale_holds(now).filter(class_session=session, client=client).update(
         status=Enrollment.Status.CANCELLED,
         cancelled_at=now,
-        cancelled_by="system",
+        cancelled_by=Enrollment.CancelledBy.SYSTEM,
         cancel_reason="Checkout expired.",
     )
 
 
 def ensure_not_booked(*, session: ClassSession, client: Client) -> None:
     """409 when the customer already has a live booking (held or confirmed) on the class."""
-    active = Q(status__in=[Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED])
-    if Enrollment.objects.filter(active, class_session=session, client=client).exists():
+    if Enrollment.objects.live().filter(class_session=session, client=client).exists():
         raise AlreadyBooked()
 
 

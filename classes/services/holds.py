@@ -59,7 +59,7 @@ def enrollment_on_paid(payment: Payment) -> None:
     if enrollment.status == Enrollment.Status.PENDING_PAYMENT:  # expired, not released yet
         enrollment.status = Enrollment.Status.CANCELLED
         enrollment.cancelled_at = now
-        enrollment.cancelled_by = "system"
+        enrollment.cancelled_by = Enrollment.CancelledBy.SYSTEM
         enrollment.cancel_reason = "Paid after the hold expired; no seat was left."
         enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     logger.info("payment %s came too late for a seat: refunding", payment.public_id)
@@ -76,18 +76,16 @@ def _gets_the_seat(enrollment: Enrollment, now: dt.datetime) -> bool:
     if pending and (enrollment.hold_expires_at is None or enrollment.hold_expires_at > now):
         return True
     released = pending or (
-        enrollment.status == Enrollment.Status.CANCELLED and enrollment.cancelled_by == "system"
+        enrollment.status == Enrollment.Status.CANCELLED
+        and enrollment.cancelled_by == Enrollment.CancelledBy.SYSTEM
     )
     session = enrollment.class_session
     return (
         released
         and session.status == session.Status.SCHEDULED
         and session.scheduled_at > now
-        and not Enrollment.objects.filter(
-            class_session=session,
-            client_id=enrollment.client_id,
-            status__in=[Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED],
-        )
+        and not Enrollment.objects.live()
+        .filter(class_session=session, client_id=enrollment.client_id)
         .exclude(pk=enrollment.pk)
         .exists()
         # An expired hold (this one included) no longer counts, so this is what is free.
@@ -126,7 +124,7 @@ def enrollment_on_expired(payment: Payment) -> None:
     failed = payment.status == Payment.Status.FAILED
     enrollment.status = Enrollment.Status.CANCELLED
     enrollment.cancelled_at = timezone.now()
-    enrollment.cancelled_by = "system"
+    enrollment.cancelled_by = Enrollment.CancelledBy.SYSTEM
     enrollment.cancel_reason = "Payment failed." if failed else "Checkout expired."
     enrollment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     session = enrollment.class_session
@@ -155,11 +153,8 @@ def holds_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -
     """
     now = now or timezone.now()
     due = (
-        Enrollment.objects.filter(
-            status=Enrollment.Status.PENDING_PAYMENT,
-            hold_expires_at__lte=now,
-            payment__isnull=False,
-        )
+        Enrollment.objects.stale_holds(now)
+        .filter(payment__isnull=False)
         .order_by("hold_expires_at")
         .values_list("payment_id", "payment__public_id", "payment__checkout_session_id")
     )

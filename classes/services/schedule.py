@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Provider
@@ -195,11 +194,7 @@ def class_session_update(
         raise SessionNotEditable(f"A {locked.status.lower()} session can't be edited.")
     if instructor is not None and instructor.provider_id != locked.provider_id:
         raise ValidationError({"instructor": "This instructor is not in this studio."})
-    taken = Enrollment.objects.filter(
-        Q(status__in=Enrollment.SEAT_TAKING)
-        | Q(status=Enrollment.Status.PENDING_PAYMENT, hold_expires_at__gt=timezone.now()),
-        class_session=locked,
-    ).count()
+    taken = Enrollment.objects.filter(class_session=locked).seat_taking(timezone.now()).count()
     if capacity < taken:
         raise ValidationError(
             {"capacity": f"{taken} seats are already taken; capacity can't be lower."}

@@ -146,11 +146,8 @@ def _close_booked_entry(*, entry_id: int) -> int:
     if entry.promoted_at or entry.cancelled_at:
         return 0
     booking = (
-        Enrollment.objects.filter(
-            class_session_id=entry.class_session_id,
-            client_id=entry.client_id,
-            status__in=[Enrollment.Status.PENDING_PAYMENT, Enrollment.Status.CONFIRMED],
-        )
+        Enrollment.objects.live()
+        .filter(class_session_id=entry.class_session_id, client_id=entry.client_id)
         .order_by("pk")
         .first()
     )
