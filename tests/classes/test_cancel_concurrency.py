@@ -52,7 +52,7 @@ def test_owner_cancel_while_the_customers_refund_is_in_flight_is_refused_and_rec
     thread.join(60)
 
     assert owner_error is not None
-    assert owner_error.status_code == 409
+    assert status_for(owner_error) == 409
     (answer,) = answers
     assert answer.status_code == 200
     assert answer.json()["refundedCents"] == 2000
