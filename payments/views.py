@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Provider
+from alera.events import Actor, actor_set
 from alera.ids import random_suffix
 from payments.models import Payment
 from payments.services.checkout import payment_mark_expired, payment_mark_paid
@@ -45,6 +46,7 @@ def dev_checkout(request, session_id: str):
         Payment.objects.select_related("provider"), checkout_session_id=session_id
     )
     if request.method == "POST":
+        actor_set(Actor.stripe("dev-gateway"))  # it stands in for Stripe's webhook
         if request.POST.get("action") == "pay":
             payment_mark_paid(
                 public_id=payment.public_id, payment_intent_id=f"pi_dev_{random_suffix(20)}"
