@@ -35,6 +35,16 @@ EVENT_KINDS: dict[str, str] = {
     "team.member_invited": "Team member invited",
     "settings.changed": "Settings changed",
     "stripe_event.reprocessed": "Stripe event reprocessed",
+    "catalog.service_created": "Service created",
+    "catalog.service_edited": "Service edited",
+    "catalog.service_archived": "Service archived",
+    "catalog.instructor_created": "Instructor added",
+    "catalog.instructor_edited": "Instructor edited",
+    "catalog.instructor_archived": "Instructor archived",
+    "catalog.pack_type_created": "Pack type created",
+    "catalog.pack_type_edited": "Pack type edited",
+    "catalog.blackout_created": "Blackout added",
+    "catalog.blackout_deleted": "Blackout removed",
 }
 
 

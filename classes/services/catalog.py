@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Provider
+from alera.events import event_record
 from classes.models import Instructor, Service
 
 SERVICE_FIELDS = (
@@ -32,6 +33,16 @@ def _apply(instance, allowed: tuple[str, ...], fields: dict) -> list[str]:
     return list(fields)
 
 
+def _catalog_event(kind: str, row, fields: list[str] | None = None) -> None:
+    """Record `catalog.<kind>` (service or instructor created, edited, archived)."""
+    event_record(
+        kind=f"catalog.{kind}",
+        provider=row.provider_id,
+        subject_id=row.public_id,
+        payload={"name": row.name, **({"fields": sorted(fields)} if fields else {})},
+    )
+
+
 @transaction.atomic
 def service_create(*, provider: Provider, name: str, **fields) -> Service:
     """A new class type; unset fields take the studio's defaults."""
@@ -39,6 +50,7 @@ def service_create(*, provider: Provider, name: str, **fields) -> Service:
     service = Service(provider=provider)
     _apply(service, SERVICE_FIELDS, {"name": name, **fields})
     service.save()
+    _catalog_event("service_created", service)
     return service
 
 
@@ -46,17 +58,21 @@ def service_create(*, provider: Provider, name: str, **fields) -> Service:
 def service_update(*, service: Service, **fields) -> Service:
     """Edit a class type. Sessions already scheduled keep their own snapshot of name/price."""
     locked = Service.objects.select_for_update().get(pk=service.pk)
-    locked.save(update_fields=_apply(locked, SERVICE_FIELDS, fields))
+    changed = _apply(locked, SERVICE_FIELDS, fields)
+    locked.save(update_fields=changed)
+    _catalog_event("service_edited", locked, changed)
     return locked
 
 
 @transaction.atomic
 def service_archive(*, service: Service) -> Service:
     """Hide a class type from scheduling; its past and booked sessions stay intact."""
-    Service.objects.filter(pk=service.pk, archived_at__isnull=True).update(
+    archived = Service.objects.filter(pk=service.pk, archived_at__isnull=True).update(
         archived_at=timezone.now()
     )
     service.refresh_from_db(fields=["archived_at"])
+    if archived:
+        _catalog_event("service_archived", service)
     return service
 
 
@@ -66,6 +82,7 @@ def instructor_create(*, provider: Provider, name: str, **fields) -> Instructor:
     instructor = Instructor(provider=provider)
     _apply(instructor, INSTRUCTOR_FIELDS, {"name": name, **fields})
     instructor.save()
+    _catalog_event("instructor_created", instructor)
     return instructor
 
 
@@ -73,15 +90,19 @@ def instructor_create(*, provider: Provider, name: str, **fields) -> Instructor:
 def instructor_update(*, instructor: Instructor, **fields) -> Instructor:
     """Edit an instructor's name, bio or email."""
     locked = Instructor.objects.select_for_update().get(pk=instructor.pk)
-    locked.save(update_fields=_apply(locked, INSTRUCTOR_FIELDS, fields))
+    changed = _apply(locked, INSTRUCTOR_FIELDS, fields)
+    locked.save(update_fields=changed)
+    _catalog_event("instructor_edited", locked, changed)
     return locked
 
 
 @transaction.atomic
 def instructor_archive(*, instructor: Instructor) -> Instructor:
     """Hide an instructor from new sessions; sessions they teach keep their name."""
-    Instructor.objects.filter(pk=instructor.pk, archived_at__isnull=True).update(
+    archived = Instructor.objects.filter(pk=instructor.pk, archived_at__isnull=True).update(
         archived_at=timezone.now()
     )
     instructor.refresh_from_db(fields=["archived_at"])
+    if archived:
+        _catalog_event("instructor_archived", instructor)
     return instructor

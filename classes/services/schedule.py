@@ -245,10 +245,25 @@ def blackout_create(
     )
     blackout.full_clean()
     blackout.save()
+    _blackout_event("created", blackout)
     return blackout
+
+
+def _blackout_event(kind: str, blackout: Blackout) -> None:
+    event_record(
+        kind=f"catalog.blackout_{kind}",
+        provider=blackout.provider_id,
+        subject_id=blackout.public_id,
+        payload={
+            "label": blackout.label,
+            "startsAt": blackout.starts_at.isoformat(),
+            "endsAt": blackout.ends_at.isoformat(),
+        },
+    )
 
 
 @transaction.atomic
 def blackout_delete(*, blackout: Blackout) -> None:
     """Remove a blackout; sessions are not touched (none were created inside it)."""
-    Blackout.objects.filter(pk=blackout.pk).delete()
+    if Blackout.objects.filter(pk=blackout.pk).delete()[0]:
+        _blackout_event("deleted", blackout)

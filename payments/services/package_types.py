@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.models import Provider
+from alera.events import event_record
 from payments.models import PackageType
 
 FIELDS = ("name", "sessions", "price_cents", "validity_days", "active")
@@ -29,7 +30,18 @@ def package_type_create(
     )
     package_type.full_clean()
     package_type.save()
+    _event("created", package_type)
     return package_type
+
+
+def _event(kind: str, package_type: PackageType, fields: list[str] | None = None) -> None:
+    payload = {"name": package_type.name, "priceCents": package_type.price_cents}
+    event_record(
+        kind=f"catalog.pack_type_{kind}",
+        provider=package_type.provider_id,
+        subject_id=package_type.public_id,
+        payload={**payload, **({"fields": sorted(fields)} if fields else {})},
+    )
 
 
 @transaction.atomic
@@ -43,4 +55,5 @@ def package_type_update(*, package_type: PackageType, **fields) -> PackageType:
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.full_clean()
     locked.save(update_fields=list(fields))
+    _event("edited", locked, list(fields))
     return locked

@@ -38,6 +38,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 JANE = Customer(name="Jane Doe", email="jane@example.com", phone="5125550100")
+HOUR = dt.timedelta(hours=1)
 URLS = {"success_url": "https://partner.example/ok", "cancel_url": "https://partner.example/no"}
 
 
@@ -289,3 +290,49 @@ def test_keys_team_settings_and_a_reprocessed_stripe_event(provider, owner, even
         stripe_event_reprocess(event_pk=stored.pk)
     again = events.one("stripe_event.reprocessed")
     assert (again.actor_kind, again.subject_id) == ("admin", "evt_again")
+
+
+def test_catalogue_changes_are_recorded_once_each(provider, owner, events):
+    from classes.services.catalog import (
+        instructor_archive,
+        instructor_create,
+        service_archive,
+        service_create,
+        service_update,
+    )
+    from classes.services.schedule import blackout_create, blackout_delete
+    from payments.services.package_types import package_type_create, package_type_update
+
+    start = timezone.now() + dt.timedelta(days=2)
+    with acting_as(Actor.user(owner)):
+        service = service_create(provider=provider, name="Barre")
+        service_update(service=service, name="Barre 45", duration_min=45)
+        service_archive(service=service)
+        service_archive(service=service)  # already archived: nothing changes
+        instructor = instructor_create(provider=provider, name="Ana")
+        instructor_archive(instructor=instructor)
+        pack = package_type_create(
+            provider=provider, name="Ten", sessions=10, price_cents=9000, validity_days=90
+        )
+        package_type_update(package_type=pack, price_cents=8000)
+        blackout = blackout_create(
+            provider=provider,
+            label="Holiday",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=8),
+        )
+        blackout_delete(blackout=blackout)
+    rows = events.new()
+    assert [e.kind for e in rows] == [
+        "catalog.service_created",
+        "catalog.service_edited",
+        "catalog.service_archived",
+        "catalog.instructor_created",
+        "catalog.instructor_archived",
+        "catalog.pack_type_created",
+        "catalog.pack_type_edited",
+        "catalog.blackout_created",
+        "catalog.blackout_deleted",
+    ]
+    assert rows[1].payload == {"name": "Barre 45", "fields": ["duration_min", "name"]}
+    assert {e.actor_user_id for e in rows} == {owner.pk}
