@@ -281,6 +281,12 @@ CELERY_BEAT_SCHEDULE["retry-owed-refunds"] = {
     "task": "payments.tasks.retry_refunds",
     "schedule": 60.0,
 }
+# Stored Stripe events nothing processed (never queued: broker down at commit; or the task
+# gave up: database away longer than its retries) are queued again (issue 21).
+CELERY_BEAT_SCHEDULE["requeue-stale-stripe-events"] = {
+    "task": "payments.tasks.requeue_stale_stripe_events",
+    "schedule": 60.0,
+}
 
 # --- Security headers and login throttling (issue 7) -------------------------------------
 # Content-Security-Policy (django-csp 4) on every page: our own origin only, no inline
