@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from alera.celery import app as celery_app
 from tests import factories
 from tests.fakes.stripe_http import FakeStripe
+from tests.live_services import broker, live_redis  # noqa: F401  (fixtures for every suite)
 
 DEMO_ORIGIN = "https://partner.example"
 

@@ -20,7 +20,8 @@ class LiveRedis:
     as a Redis that lost its memory would be."""
 
     def __init__(self) -> None:
-        if shutil.which("redis-server") is None:
+        self.executable = shutil.which("redis-server")
+        if self.executable is None:
             pytest.skip("redis-server is not installed")
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -32,7 +33,7 @@ class LiveRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
             [
-                "redis-server",
+                self.executable,
                 "--port",
                 str(self.port),
                 "--bind",

@@ -22,7 +22,6 @@ from payments.services import checkout
 from payments.tasks import requeue_stale_stripe_events
 from tests import factories
 from tests.fakes.webhooks import completed_event, post_event
-from tests.live_services import broker, live_redis  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
