@@ -106,16 +106,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def redis_cache(url: str, *, key_prefix: str) -> dict:
+    """The default cache on Redis. An outage degrades, it doesn't break (issue 21): reads
+    miss and writes are dropped (IGNORE_EXCEPTIONS, logged), so every reader falls back to
+    the database; short socket timeouts keep a hung Redis from holding a request. Rate
+    limits fail open on their own (alera/api/ratelimit.py)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+            "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+        },
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="alera"),
-        }
+        "default": redis_cache(REDIS_URL, key_prefix=env.str("CACHE_KEY_PREFIX", default="alera"))
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "alera.cache"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/dashboard/login/"
@@ -173,15 +190,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Rate limits: counters live in the default cache (Redis in production, shared by every
-# process). RATELIMIT_ENABLE=false lifts them, for benchmarks only.
+# Rate limits: sliding 60-second windows in the default cache's Redis (shared by every
+# process; alera/api/ratelimit.py). RATELIMIT_ENABLE=false lifts them, for benchmarks only.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_USE_CACHE = "default"
 # The WSGI environ key holding the client IP when behind a trusted proxy, e.g.
 # HTTP_X_FORWARDED_FOR with CLIENT_IP_PROXY_COUNT=1 (the address the proxy saw).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: eager in-process locally, Redis broker in production.
 # The in-memory broker names a host so kombu doesn't warn "No hostname was supplied" when an
@@ -340,6 +355,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Outermost and innermost (issue 21): whatever fails after an /api/ view has answered (CORS
+# headers, a cache that is down) never turns that answer into an error, and any error
+# there is still the JSON envelope. Added last, so they wrap everything above.
+MIDDLEWARE.insert(0, "alera.middleware.ApiResponseGuardMiddleware")
+MIDDLEWARE.append("alera.middleware.ApiViewResponseMiddleware")
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
