@@ -209,6 +209,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# The worker survives a broker restart (issue 21): it reconnects for ever, at start-up too,
+# instead of exiting after 100 tries; tasks in flight when the connection drops are given
+# back (acks_late) rather than left running unacknowledgeable. Publishing (web processes
+# queuing after commit) gives up fast instead: every queue point has a sweep behind it.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "retry_on_timeout": True}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Workers log through LOGGING below (and its secret-redacting filter), not Celery's own root
 # handler: task arguments can carry magic links.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
