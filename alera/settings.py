@@ -367,6 +367,8 @@ CORS_ORIGINS_CACHE_SECONDS = env.int("CORS_ORIGINS_CACHE_SECONDS", default=60)
 # CLIENT_IP_HEADER is unset) can't lock everyone out. Staff unlock people in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Per account, from any address: a doubling wait after 10 failures (accounts/throttling.py).
+    "accounts.throttling.AccountBackoffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
@@ -385,6 +387,10 @@ AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "alera.settings.axes_client_ip"
 AXES_USERNAME_CALLABLE = "alera.settings.axes_username"
 AXES_VERBOSE = False
+# Password-reset requests (sliding windows, accounts/throttling.py): per client address and
+# per address asked for; a throttled request gets the same answer and no email.
+PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
 
 
 def axes_client_ip(request) -> str | None:
