@@ -57,6 +57,8 @@ def account_login_failed(*, email: str) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, memory)
         failures = 1
+    if failures is None:  # the cache is away (its errors are misses): fail open
+        return 0
     cache.touch(key, memory)
     beyond = failures - ACCOUNT_LOGIN_FREE_FAILURES
     if beyond > 0:

@@ -125,3 +125,13 @@ def test_password_reset_requests_from_one_address_are_limited_whoever_they_name(
     assert mail.outbox == []
     _reset(client, owner.email, address="192.0.2.51")
     assert [m.to for m in mail.outbox] == [[owner.email]]
+
+
+def test_with_the_cache_down_logins_still_work(client, owner, live_redis, settings):
+    from alera.settings import redis_cache
+
+    settings.CACHES = {"default": redis_cache(live_redis.url, key_prefix="login-outage")}
+    live_redis.stop()
+
+    assert _login(client, owner.email, "wrong-password").status_code == 200
+    assert _login(client, owner.email, PASSWORD, 1).status_code == 302
