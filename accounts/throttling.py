@@ -76,9 +76,9 @@ def account_login_succeeded(*, email: str) -> None:
 
 class AccountBackoffBackend:
     """Listed before ModelBackend: during an account's wait, every login for it is refused,
-    right password or not, with axes' lockout page (429). Refused tries don't
-    lengthen the wait; the next wrong one after it does. It has no `get_user` on purpose:
-    it never logs anyone in, so `force_login` and sessions never pick it."""
+    right password or not, with axes' lockout page (429). Refused tries don't lengthen the
+    wait; the next wrong one after it does. It has no `get_user` on purpose: it never logs
+    anyone in, so `force_login` and sessions never pick it."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None or not username:
