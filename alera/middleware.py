@@ -96,11 +96,8 @@ class ApiResponseGuardMiddleware:
     def __call__(self, request):
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        try:
-            response = self.get_response(request)
-        except Exception:  # what Django's own conversion let through
-            logger.exception("Unhandled error around %s %s", request.method, request.path)
-            response = json_error(500, "Something went wrong on our side; it has been logged.")
+        # Django wraps every middleware so an exception below arrives as a 500 response.
+        response = self.get_response(request)
         answered = getattr(request, VIEW_RESPONSE_ATTR, None)
         if response.status_code >= 500 and answered is not None and answered.status_code < 500:
             logger.error(
