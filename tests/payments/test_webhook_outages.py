@@ -3,8 +3,9 @@
 Stripe stops retrying once we answer 200, so after the row is stored nothing may lose it: a
 broker that is down when the task is queued doesn't fail the acknowledgement, a replay of an
 event still unprocessed queues it again, and a beat sweep queues whatever is left unprocessed
-(the task gave up while the database was away) with backoff. The broker tests run against a
-Redis the test starts and stops itself.
+(the task gave up while the database was away) with backoff. A refund owed while the broker
+is down waits on its row for the refund sweep. The broker tests run against a Redis the test
+starts and stops itself.
 """
 
 import datetime as dt
@@ -13,12 +14,13 @@ import logging
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from classes.models import Enrollment
-from payments.models import Payment, StripeEvent
+from payments.models import Payment, PaymentRefund, StripeEvent
 from payments.services import checkout
+from payments.services.refunds import refund_owe, refunds_retry_due
 from payments.tasks import requeue_stale_stripe_events
 from tests import factories
 from tests.fakes.webhooks import completed_event, post_event
@@ -174,3 +176,26 @@ def test_an_event_that_keeps_failing_is_requeued_with_a_growing_wait_never_dropp
 def test_the_requeue_sweep_runs_every_minute_on_the_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-stale-stripe-events"]
     assert entry == {"task": "payments.tasks.requeue_stale_stripe_events", "schedule": 60.0}
+
+
+def test_a_refund_owed_while_the_broker_is_down_is_made_by_the_refund_sweep(
+    provider, broker, fake_stripe, caplog, django_capture_on_commit_callbacks
+):
+    paid = factories.PaymentFactory(
+        provider=provider, status=Payment.Status.PAID, payment_intent_id="pi_owed"
+    )
+    factories.PaymentFactory(status=Payment.Status.PAID, payment_intent_id="pi_other_studio")
+    broker.stop()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        owed = refund_owe(payment=paid, reason=PaymentRefund.Reason.UNSEATED)
+    assert "attempt_refund" in caplog.text  # logged by the robust on-commit, not raised
+    owed.refresh_from_db()
+    assert owed.status == PaymentRefund.Status.PENDING
+    assert fake_stripe.calls("/v1/refunds") == []
+
+    assert refunds_retry_due() == 1  # the beat needs no broker to find the row
+
+    owed.refresh_from_db()
+    assert owed.status == PaymentRefund.Status.SUCCEEDED
+    assert fake_stripe.refunded_cents("pi_owed") == paid.amount_cents
+    assert fake_stripe.refunded_cents("pi_other_studio") == 0
