@@ -133,3 +133,8 @@ def test_pages_outside_the_api_are_left_to_django(client, monkeypatch):
 
     assert response.status_code == 500
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_the_guard_wraps_every_middleware_and_the_recorder_sits_next_to_the_view(settings):
+    assert settings.MIDDLEWARE[0] == "alera.middleware.ApiResponseGuardMiddleware"
+    assert settings.MIDDLEWARE[-1] == "alera.middleware.ApiViewResponseMiddleware"
