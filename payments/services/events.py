@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import Provider
 from payments.models import StripeEvent
@@ -104,19 +105,23 @@ def _queue_after_commit(event_pk: int) -> None:
     transaction.on_commit(partial(_queue, event_pk))
 
 
-def _queue(event_pk: int) -> None:
-    """Hand an event to a worker. A broker that is away is logged, not raised: the row stays
-    unprocessed and `stripe_events_requeue_stale` queues it once the broker is back."""
+def _queue(event_pk: int) -> bool:
+    """Hand an event to a worker; False when the broker is away. Nothing is raised: the row
+    stays unprocessed and `stripe_events_requeue_stale` queues it again later."""
     from payments.tasks import process_stripe_event
 
     try:
         process_stripe_event.delay(event_pk)
-    except Exception:
+    except (KombuOperationalError, OSError):
         logger.warning(
             "Stripe event row %s not queued (broker unavailable?); the requeue sweep will",
             event_pk,
             exc_info=True,
         )
+        return False
+    except Exception:  # a task run in-process (eager, `make run`) that failed
+        logger.exception("Stripe event row %s failed; the requeue sweep will retry it", event_pk)
+    return True
 
 
 def stripe_events_requeue_stale() -> int:
@@ -125,7 +130,9 @@ def stripe_events_requeue_stale() -> int:
     so an event that keeps failing is retried for ever without flooding the queue.
 
     Each row is claimed with a conditional UPDATE on its requeue count, so overlapping
-    sweeps queue it once. Returns how many were queued.
+    sweeps queue it once. The first publish that fails ends the sweep (the broker is away:
+    the rest waits for the next one, rather than each waiting out the publish retries).
+    Returns how many were queued.
     """
     now = timezone.now()
     due = (
@@ -142,7 +149,8 @@ def stripe_events_requeue_stale() -> int:
         ).update(requeues=requeues + 1, next_requeue_at=now + wait)
         if claimed:
             logger.warning("Stripe event row %s still unprocessed: queuing it again", pk)
-            _queue(pk)
+            if not _queue(pk):
+                break
             queued += 1
     return queued
 

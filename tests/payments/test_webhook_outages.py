@@ -121,6 +121,25 @@ def test_the_sweep_queues_an_event_that_never_reached_the_broker(
     assert StripeEvent.objects.get().requeues == 1
 
 
+def test_a_sweep_that_meets_the_broker_down_stops_and_the_next_one_resumes(
+    client, held, broker, django_capture_on_commit_callbacks
+):
+    broker.stop()
+    for _ in range(3):
+        other = factories.PaymentFactory(provider=held.provider)
+        with django_capture_on_commit_callbacks(execute=True):
+            post_event(client, completed_event(other))
+    later = timezone.now() + dt.timedelta(minutes=3)
+    with time_machine.travel(later):
+        assert requeue_stale_stripe_events() == 0  # one publish failed: the sweep stopped
+
+    assert sorted(StripeEvent.objects.values_list("requeues", flat=True)) == [0, 0, 1]
+    broker.start()
+    with time_machine.travel(later + dt.timedelta(minutes=5)):
+        assert requeue_stale_stripe_events() == 3
+    assert _queued(broker) == 3
+
+
 def test_an_event_whose_task_gave_up_is_processed_by_the_sweep(
     client, held, monkeypatch, django_capture_on_commit_callbacks
 ):
