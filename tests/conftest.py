@@ -50,7 +50,7 @@ def _no_network(monkeypatch, request):
 
 @pytest.fixture
 def frozen_minute():
-    """Stop the clock, so a burst of requests can't straddle a rate-limit window boundary."""
+    """Stop the clock, so no request of a burst leaves the sliding rate-limit window."""
     with time_machine.travel(timezone.now(), tick=False):
         yield
 
