@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts.throttling import ThrottledPasswordResetView
 from dashboard import activity as views_activity
 from dashboard import appointments, catalogue, customers, money, roster, schedule
 from dashboard import studio as accounts
@@ -23,7 +24,7 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="dash-logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             template_name=AUTH_TEMPLATE,
             email_template_name="dashboard/auth/password_reset_email.txt",
             subject_template_name="dashboard/auth/password_reset_subject.txt",

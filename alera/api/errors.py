@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from alera import errors
+from alera.api.text import encodable
 
 logger = logging.getLogger("alera.api")
 
@@ -41,7 +42,7 @@ def status_for(exc: errors.DomainError) -> int:
 
 
 def domain_error_response(exc: errors.DomainError) -> Response:
-    response = Response({"error": exc.message, **exc.hints}, status=status_for(exc))
+    response = Response({"error": encodable(exc.message), **exc.hints}, status=status_for(exc))
     if isinstance(exc, errors.Busy):
         response["Retry-After"] = "1"
     return response
@@ -82,7 +83,7 @@ def exception_handler(exc, context):
         message = "Forbidden."
     else:
         message = first_message(response.data)
-    response.data = {"error": message}
+    response.data = {"error": encodable(message)}
     return response
 
 
