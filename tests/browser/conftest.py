@@ -124,3 +124,37 @@ def screenshot(page, name: str) -> Path:
 def take_screenshot():
     """The `screenshot` helper as a fixture, for tests that prefer not to import it."""
     return screenshot
+
+
+# The accessibility check: axe-core (bundled by axe-playwright-python, injected by Playwright,
+# never fetched from a CDN) with the WCAG 2.1 A and AA rules; serious and critical findings fail.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_BLOCKING = {"serious", "critical"}
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def axe_violations(page) -> list[str]:
+    """The serious and critical WCAG 2.1 AA violations on `page` as it is now, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in AXE_BLOCKING
+    ]
+
+
+def log_in_as(page, live_site: str, user) -> None:
+    """Give the page's browser context a dashboard session for `user` (no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_site}]
+    )
