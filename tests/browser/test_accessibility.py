@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Membership
 from classes.models import Enrollment
 from classes.services.common import cancel_token
 from tests import factories
@@ -122,6 +123,29 @@ def test_badges_and_forms_pass_axe_after_actions_and_are_screenshotted(
     with capsys.disabled():
         print(f"\naccessibility screenshots: {shots[0].parent}")
     assert problems == {name: [] for name in problems}
+
+
+def test_refusal_and_lockout_pages_pass_axe(page, live_site, world, settings):
+    """Pages no URL names: a staff member refused an owner's page, and a login locked out."""
+    studio, _ = world
+    settings.AXES_FAILURE_LIMIT = 2
+    staff = factories.UserFactory(email="staff@sculpt.example")
+    factories.MembershipFactory(user=staff, provider=studio.provider, role=Membership.Role.STAFF)
+    log_in_as(page, live_site, staff)
+    assert page.goto("/dashboard/keys/").status == 403
+    refused = axe_violations(page)
+
+    page.context.clear_cookies()
+    for _ in range(3):
+        page.goto("/dashboard/login/")
+        page.get_by_label("Email").fill(studio.owner.email)
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Too many login attempts")).to_be_visible()
+    assert {"refused": refused, "locked out": axe_violations(page)} == {
+        "refused": [],
+        "locked out": [],
+    }
 
 
 def test_a_paid_booking_cancel_preview_shows_the_refund_in_readable_green(page, world):
