@@ -1,7 +1,8 @@
 """Every page Alera serves to a person, in one table.
 
-The dashboard's tenant-isolation walk (tests/dashboard/test_isolation.py) and the
-accessibility check in Chromium (tests/browser/test_accessibility.py) both read `PAGES`, and
+The dashboard's tenant-isolation walk (tests/dashboard/test_isolation.py), the portal's
+strict-headers walk (tests/security/test_portal_pages.py) and the accessibility check in
+Chromium (tests/browser/test_accessibility.py) all read `PAGES`, and
 tests/test_page_registry.py fails when a named route of the dashboard, portal or
 dev-gateway URLconfs is neither here nor in `EXEMPT` with a reason: a new page can't skip
 either check.
