@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from alera.api.errors import ApiError
+from alera.timefmt import format_when
 from classes.forms import (
     BlackoutForm,
     SeriesForm,
@@ -222,7 +223,7 @@ def _series_message(result: SeriesResult) -> str:
 
 
 def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%a %b %-d, %H:%M %Z")
+    return format_when(moment)
 
 
 def _week_url(moment: dt.datetime) -> str:

@@ -42,6 +42,13 @@ def gift_card_code_normalize(raw: str) -> str:
     return code
 
 
+def gift_card_code_display(code: str) -> str:
+    """Groups of four ("ABCD EFGH JKLM NPQR") so a code can be read out and typed back;
+    `gift_card_code_normalize` drops the spaces again, so any grouping is accepted."""
+    code = code or ""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
 def gift_card_checkout_start(
     *,
     provider: Provider,

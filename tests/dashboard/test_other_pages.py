@@ -232,7 +232,7 @@ def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_cl
         package=studio.package, delta=-1, reason="used", enrollment=enrollment
     )
     ledger = owner_client.get(f"/dashboard/packs/{studio.package.public_id}/").text
-    assert "Jul 1, 09:00 CDT" in ledger
+    assert "Thu 1 Jul 2027, 9:00 AM CDT" in ledger
     factories.BlackoutFactory(
         provider=studio.provider,
         label="Roof repair",
@@ -240,4 +240,4 @@ def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_cl
         ends_at=dt.datetime(2027, 7, 2, 18, 0, tzinfo=dt.UTC),
     )
     schedule = owner_client.get("/dashboard/schedule/?week=2027-06-28").text
-    assert "Fri Jul 2 09:00 CDT \N{EN DASH} Fri Jul 2 13:00 CDT" in schedule
+    assert "Fri 2 Jul 2027, 9:00 AM CDT \N{EN DASH} Fri 2 Jul 2027, 1:00 PM CDT" in schedule

@@ -66,8 +66,8 @@ def test_a_card_expires_the_configured_months_after_payment(buy, provider):
 
     assert card.expires_at == dt.datetime(2027, 1, 31, 15, 0, tzinfo=dt.UTC)
     [message] = mail.outbox
-    assert "It can be used until January 31, 2027." in message.body
-    assert "It can be used until January 31, 2027." in message.alternatives[0][0]
+    assert "It can be used until Sun 31 Jan 2027." in message.body
+    assert "It can be used until Sun 31 Jan 2027." in message.alternatives[0][0]
 
 
 def test_validity_is_frozen_when_the_checkout_opens(post, pay, fake_stripe, provider):
