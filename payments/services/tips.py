@@ -73,8 +73,9 @@ def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: st
 
 
 def tip_on_paid(payment: Payment) -> None:
-    """Stamp the tip once. A second tip paid for the same visit is owed back: a refund row in
-    this transaction, tried until Stripe accepts it, then the customer is emailed."""
+    """Stamp the tip once and email its receipt. A second tip paid for the same visit is owed
+    back: a refund row in this transaction, tried until Stripe accepts it, then the customer
+    is emailed."""
     appointment_id = payment.details.get("appointment_id", "")
     updated = Appointment.objects.filter(
         provider=payment.provider, public_id=appointment_id, tip_captured_at__isnull=True
@@ -84,6 +85,7 @@ def tip_on_paid(payment: Payment) -> None:
         tip_amount_cents=payment.amount_cents,
     )
     if updated == 1:
+        email_queue("tip_receipt", payment_id=payment.pk)
         return
     logger.warning("second tip %s for %s: refunding", payment.public_id, appointment_id)
     client_id = (

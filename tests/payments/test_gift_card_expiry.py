@@ -169,7 +169,7 @@ def test_the_portal_lookup_says_when_a_card_expired(client, provider):
     def lookup(when: dt.datetime) -> str:
         with time_machine.travel(when, tick=False):
             token = customer_token_make(client=customer)
-            return client.get(f"/me/{token}", {"code": card.code}).content.decode()
+            return client.post(f"/me/{token}/gift-card", {"code": card.code}).content.decode()
 
-    assert "expires Mar 1, 2026" in lookup(dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
-    assert "expired Mar 1, 2026" in lookup(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    assert "expires Sun 1 Mar 2026" in lookup(dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    assert "expired Sun 1 Mar 2026" in lookup(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
