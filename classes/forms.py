@@ -268,6 +268,12 @@ class CancelBookingForm(forms.Form):
     )
     reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
 
+    def __init__(self, *args, with_refund: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_refund:
+            # Nothing was paid: no money choice to offer (the service refunds nothing).
+            del self.fields["refund"]
+
 
 class AppointmentForm(CentsFormMixin, _CatalogueChoices):
     client_name = forms.CharField(max_length=120, label="Customer name")
