@@ -24,7 +24,7 @@ from classes.forms import (
     week_start,
     within_horizon,
 )
-from classes.models import Blackout, ClassSession
+from classes.models import Blackout, ClassSession, Service
 from classes.selectors import seat_counts
 from classes.services.cancellation import session_cancel
 from classes.services.schedule import (
@@ -71,6 +71,10 @@ def schedule(request):
         "dashboard/schedule.html",
         {
             "days": days.items(),
+            "has_sessions": any(days.values()),
+            "has_services": Service.objects.filter(
+                provider=provider, archived_at__isnull=True
+            ).exists(),
             "blackouts": blackouts,
             "monday": monday,
             "sunday": monday + dt.timedelta(days=6),
@@ -101,6 +105,7 @@ def session_new(request):
             "form": form,
             "title": "Add a session",
             "submit": "Schedule",
+            "missing_service": not form.has_services(),
             "back": "/dashboard/schedule/",
         },
     )
@@ -121,7 +126,12 @@ def series_new(request):
     return saved or dash_render(
         request,
         "dashboard/series_form.html",
-        {"form": form, "title": "Add a weekly series", "submit": "Create series"},
+        {
+            "form": form,
+            "title": "Add a weekly series",
+            "submit": "Create series",
+            "missing_service": not form.has_services(),
+        },
     )
 
 
