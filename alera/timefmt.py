@@ -43,9 +43,7 @@ def format_when(value: dt.datetime | None, tz: dt.tzinfo | str | None = None) ->
     """Day, date, time and zone: "Tue 8 Dec, 6:00 PM CST" ("" for no value)."""
     if value is None:
         return ""
-    local = _local(value, tz)
-    zone = f" {local.tzname()}" if local.tzname() else ""
-    return f"{_day(local)}, {_clock(local)}{zone}"
+    return f"{_day(_local(value, tz))}, {format_time(value, tz)}"
 
 
 def format_time(value: dt.datetime | None, tz: dt.tzinfo | str | None = None) -> str:
