@@ -7,8 +7,12 @@ import time_machine
 from django.template import Context, Template
 from django.utils import timezone
 
+import classes.emails  # noqa: F401  (registers booking_confirmed)
 from alera.timefmt import format_date, format_time, format_when
+from customers.emails import email_render
+from customers.services import customer_token_make
 from tests import factories
+from tests.dashboard.conftest import logged_in
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 CLASS_AT = dt.datetime(2026, 12, 9, 0, 0, tzinfo=dt.UTC)  # Tue 8 Dec, 6:00 PM in Chicago
@@ -58,3 +62,23 @@ def test_the_dev_checkout_shows_the_studio_time_not_utc(client, settings):
     page = client.get("/dev/checkout/cs_dev_time").content.decode()
     assert "payable until Tue 8 Dec, 6:00 PM CST" in page
     assert "UTC" not in page
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_portal_the_dashboard_and_the_email_write_one_class_time_the_same_way(client):
+    provider = factories.ProviderFactory(timezone="America/Chicago")
+    owner = factories.MembershipFactory(provider=provider).user
+    seat = factories.EnrollmentFactory(
+        class_session__provider=provider, class_session__scheduled_at=CLASS_AT
+    )
+    shown = "Tue 8 Dec, 6:00 PM CST"
+
+    portal = client.get(f"/me/{customer_token_make(client=seat.client)}").text
+    roster = logged_in(owner).get(f"/dashboard/sessions/{seat.class_session.public_id}/").text
+    email = email_render("booking_confirmed", {"enrollment_id": seat.pk})
+
+    assert shown in portal
+    assert shown in roster
+    assert shown in email.body
+    assert shown in email.alternatives[0][0]

@@ -299,3 +299,12 @@ def test_the_plain_text_part_carries_what_the_html_part_says(kind, world):
     assert "&#x27;" not in text
     assert "&amp;" not in text
     assert "Parity Other" not in text + html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pack_email_promises_only_what_the_portal_does(world):
+    ids, _ = package_purchased(world)
+    message = email_render("package_purchased", ids)
+    for part in (message.body, message.alternatives[0][0]):
+        assert "book with them from your page" not in part
+        assert "when you book a class on Parity Studio" in part
