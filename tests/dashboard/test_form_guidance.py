@@ -96,7 +96,7 @@ def test_an_empty_week_shows_one_call_to_action_not_seven_empty_days(owner_clien
     page = owner_client.get("/dashboard/schedule/?week=2026-06-01").text
     assert page.count('data-testid="empty-week"') == 1
     assert "No classes." not in page
-    assert 'href="/dashboard/schedule/series/new/">Add a weekly series</a>' in page
+    assert 'href="/dashboard/schedule/series/new/">Start a weekly series</a>' in page
 
 
 def test_a_studio_without_services_is_pointed_at_its_first_service(new_owner):
