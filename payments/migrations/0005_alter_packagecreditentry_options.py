@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0003_refund_rows_for_existing_payments'),
+        ('payments', '0004_stripe_event_requeue'),
     ]
 
     operations = [
