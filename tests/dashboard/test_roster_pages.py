@@ -163,13 +163,15 @@ def test_open_seat_banner_then_promote_fills_the_seat(owner_client, studio):
     factories.EnrollmentFactory(class_session=session)  # now full: 2 of 2
     page = roster(owner_client, session)
     assert "open-seat-banner" not in page
-    assert 'disabled title="No seat is free"' in page
+    assert 'disabled aria-describedby="promote-reason"' in page
+    assert 'id="promote-reason">Promote is off while no seat is free' in page
     owner_client.post(
         f"/dashboard/bookings/{studio.enrollment.public_id}/cancel/", {"refund": "no"}
     )
     page = roster(owner_client, session)
     assert "open-seat-banner" in page
     assert "A seat is open" in page
+    assert "promote-reason" not in page
     response = owner_client.post(
         f"/dashboard/waitlist/{studio.waitlist_entry.public_id}/promote/", follow=True
     )
