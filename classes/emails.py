@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from alera.emails import Email, email_builder, email_send
 from alera.events import Recorded, event_subscriber
+from alera.timefmt import format_when
 from classes.ics import enrollment_ics
 from classes.models import Appointment, ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import waitlist_active, waitlist_position
 from classes.services.common import cancel_link, owner_emails
 from classes.services.tips import tip_page_url
-from payments.models import PaymentRefund
+from payments.models import Payment, PaymentRefund
 
 
 def _enrollment(enrollment_id: int) -> Enrollment | None:
@@ -254,8 +255,7 @@ def build_class_reminder(*, enrollment_id: int) -> Email | None:
     starts = timezone.localtime(session.scheduled_at, provider.tz)
     return Email(
         to=[enrollment.client.email],
-        subject=f"Reminder: {session.name_snapshot} on {starts:%a %b} {starts.day} "
-        f"at {starts:%-I:%M %p}",
+        subject=f"Reminder: {session.name_snapshot}, {format_when(starts, provider.tz)}",
         context={
             "client": enrollment.client,
             "enrollment": enrollment,
@@ -266,6 +266,59 @@ def build_class_reminder(*, enrollment_id: int) -> Email | None:
             "calendar_url": calendar_feed_url(client=enrollment.client),
         },
         provider=provider,
+    )
+
+
+@email_builder("appointment_booked")
+def appointment_booked(*, appointment_id: int) -> Email | None:
+    """The customer's confirmation of a visit the studio booked for them."""
+    appointment = (
+        Appointment.objects.select_related("provider", "service", "client", "instructor")
+        .filter(pk=appointment_id, status=Appointment.Status.SCHEDULED)
+        .first()
+    )
+    if appointment is None:
+        return None
+    return Email(
+        to=[appointment.client.email],
+        subject=f"Booked: {appointment.service.name} at {appointment.provider.display_name}",
+        context={"appointment": appointment},
+        provider=appointment.provider,
+    )
+
+
+def _reference(payment) -> str:
+    """What the customer's bank statement and Stripe receipt can be matched with."""
+    return payment.payment_intent_id or payment.public_id
+
+
+@email_builder("tip_receipt")
+def tip_receipt(*, payment_id: int) -> Email | None:
+    """The receipt for a tip that was stamped on its visit (a refunded second one gets
+    `tip_refunded` instead)."""
+    payment = (
+        Payment.objects.select_related("provider")
+        .filter(pk=payment_id, kind=Payment.Kind.TIP, status=Payment.Status.PAID)
+        .first()
+    )
+    if payment is None:
+        return None
+    appointment = (
+        Appointment.objects.select_related("service", "client", "instructor")
+        .filter(provider=payment.provider, public_id=payment.details.get("appointment_id"))
+        .first()
+    )
+    if appointment is None:
+        return None
+    return Email(
+        to=[payment.customer_email or appointment.client.email],
+        subject=f"Receipt: your tip to {payment.provider.display_name}",
+        context={
+            "payment": payment,
+            "appointment": appointment,
+            "reference": _reference(payment),
+        },
+        provider=payment.provider,
     )
 
 
@@ -300,3 +353,13 @@ def email_on_waitlist_joined(recorded: Recorded) -> None:
 def email_on_visit_completed(recorded: Recorded) -> None:
     if recorded.refs.get("tip_request"):
         email_send("appointment_tip_request", appointment_id=recorded.refs["appointment_id"])
+
+
+@event_subscriber("appointment.created")
+def email_on_visit_booked(recorded: Recorded) -> None:
+    email_send("appointment_booked", appointment_id=recorded.refs["appointment_id"])
+
+
+@event_subscriber("tip.captured")
+def email_on_tip_captured(recorded: Recorded) -> None:
+    email_send("tip_receipt", payment_id=recorded.refs["payment_id"])

@@ -91,3 +91,8 @@ class SessionNotEditable(Gone):
 
 class TipLinkInvalid(Forbidden):
     code = "tip_link_invalid"
+
+
+class TipCheckoutOpening(Conflict):
+    code = "tip_checkout_opening"
+    default_message = "Your tip checkout is being opened; try again in a moment."

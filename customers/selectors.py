@@ -5,9 +5,6 @@ from alera.tokens import Purpose, token_read
 from customers.errors import CustomerGone, SignedOut, TokenForeignStudio
 from customers.models import Client
 
-# How many past bookings the summary and portal show (newest first).
-PAST_LIMIT = 50
-
 
 def client_for_token(*, token: str | None, provider: Provider | None = None) -> Client:
     """The client a customer token names. TokenInvalid/TokenExpired/SignedOut when it can't

@@ -1,4 +1,4 @@
-"""Emails the payments app sends: a bought pack, a gift card."""
+"""Emails the payments app sends: a bought pack, a gift card and its buyer's receipt."""
 
 from alera.emails import Email, email_builder, email_send
 from alera.events import Recorded, event_subscriber
@@ -41,6 +41,30 @@ def gift_card_delivered(*, gift_card_id: int) -> Email | None:
     )
 
 
+def _reference(payment) -> str:
+    """What the customer's bank statement and Stripe receipt can be matched with."""
+    return payment.payment_intent_id or payment.public_id
+
+
+@email_builder("gift_card_receipt")
+def gift_card_receipt(*, gift_card_id: int) -> Email | None:
+    """The purchaser's receipt when the card itself was emailed to someone else."""
+    card = GiftCard.objects.select_related("provider", "payment").filter(pk=gift_card_id).first()
+    if card is None or not (card.recipient_name and card.recipient_email):
+        return None
+    payment = card.payment
+    return Email(
+        to=[card.purchaser_email],
+        subject=f"Receipt: your {card.provider.display_name} gift card for {card.recipient_name}",
+        context={
+            "card": card,
+            "paid_at": payment.paid_at if payment else card.created_at,
+            "reference": _reference(payment) if payment else "",
+        },
+        provider=card.provider,
+    )
+
+
 # -- subscribers: the emails that follow a recorded state change ---------------------------
 
 
@@ -52,3 +76,5 @@ def email_on_pack_bought(recorded: Recorded) -> None:
 @event_subscriber("gift_card.sold")
 def email_on_gift_card_sold(recorded: Recorded) -> None:
     email_send("gift_card_delivered", gift_card_id=recorded.refs["gift_card_id"])
+    if recorded.refs.get("receipt"):
+        email_send("gift_card_receipt", gift_card_id=recorded.refs["gift_card_id"])

@@ -8,13 +8,15 @@ compose the customers, payments and classes apps, so they live with the portal s
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Provider
-from classes.models import ClassSession, Enrollment
+from alera.errors import DomainError
+from classes.models import ClassSession, Enrollment, WaitlistEntry
 from customers.models import Client
 from payments.models import ClientPackage, GiftCard
+from payments.services.gift_cards import gift_card_code_normalize
 
 # How many past bookings the summary and portal show (newest first).
 PAST_LIMIT = 50
@@ -44,6 +46,32 @@ def client_bookings(*, client: Client, now: dt.datetime | None = None) -> Bookin
     return Bookings(upcoming=list(upcoming), past=list(past))
 
 
+def client_waitlist(*, client: Client, now: dt.datetime | None = None) -> list[WaitlistEntry]:
+    """The client's places on waitlists of classes still ahead, soonest first, each with its
+    `place` (1-based among entries still waiting, as `waitlist_position` counts), one query."""
+    now = now or timezone.now()
+    ahead = (
+        WaitlistEntry.objects.waiting()
+        .filter(class_session=OuterRef("class_session"), position__lte=OuterRef("position"))
+        .order_by()
+        .values("class_session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        WaitlistEntry.objects.waiting()
+        .filter(
+            client=client,
+            provider_id=client.provider_id,
+            class_session__status=ClassSession.Status.SCHEDULED,
+            class_session__scheduled_at__gte=now,
+        )
+        .select_related("class_session")
+        .annotate(place=Subquery(ahead))
+        .order_by("class_session__scheduled_at", "pk")
+    )
+
+
 def client_active_packages(*, client: Client, now: dt.datetime | None = None) -> list:
     """Packs with credits left that have not expired, soonest expiry first."""
     now = now or timezone.now()
@@ -60,9 +88,11 @@ def client_active_packages(*, client: Client, now: dt.datetime | None = None) ->
 
 
 def gift_card_for_code(*, provider: Provider, code: str) -> GiftCard | None:
-    """The studio's gift card with this code (case-insensitive), read-only; None if unknown."""
-    code = "".join((code or "").split()).upper()
-    if len(code) != 16 or not code.isalnum():
+    """The studio's gift card with this code, read-only; None if unknown. Typed any way
+    (lower case, in fours, with dashes), as `gift_card_code_normalize` reads it."""
+    try:
+        code = gift_card_code_normalize(code)
+    except DomainError:
         return None
     return GiftCard.objects.filter(provider=provider, code=code).first()
 

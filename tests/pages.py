@@ -132,6 +132,7 @@ PAGES = [
     Page("portal-cancel-link", {"token": "cancel_token"}, BOTH, PORTAL),
     Page("portal-tip", {"token": "tip_token"}, BOTH, PORTAL),
     Page("portal-rotate-calendar", {"token": "customer_token"}, POST, PORTAL),
+    Page("portal-gift-card", {"token": "customer_token"}, POST, PORTAL),
     Page("portal-sign-out", {"token": "customer_token"}, POST, PORTAL),
     Page("portal-signed-out", area=PORTAL),
     Page("portal-new-link", methods=POST, area=PORTAL),

@@ -3,15 +3,18 @@
 A tip is its own Payment, so it and the visit's own payment refund independently.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from alera.emails import email_queue
 from alera.errors import Conflict, InvalidRequest, NotFound
 from alera.events import event_record
 from alera.tokens import Purpose, TokenInvalid, token_make, token_read
-from classes.errors import TipLinkInvalid
+from classes.errors import TipCheckoutOpening, TipLinkInvalid
 from classes.models import Appointment
 from payments.models import Payment, PaymentRefund
 from payments.services.checkout import payment_create, payment_open_checkout
@@ -21,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 MIN_TIP_CENTS = 100
 MAX_TIP_CENTS = 100000
+# A tip Payment whose Checkout is still being created by another request; past this it is
+# taken as abandoned (its request died between the commit and Stripe's answer).
+OPENING = dt.timedelta(minutes=2)
 
 
 def tip_token_make(appointment: Appointment) -> str:
@@ -51,15 +57,48 @@ def appointment_for_tip_token(*, token: str) -> Appointment:
 
 
 def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: str = "") -> Payment:
-    """Open a tip Checkout on the studio's account once the visit is Completed."""
+    """Open a tip Checkout on the studio's account once the visit is Completed.
+
+    One Checkout per visit at a time: starting again while one is open returns that one
+    (a double click or a second tab can't make two charges), and once a tip is collected
+    it is a 409. Stripe is only called for a new Checkout, outside the transaction.
+    """
     if not MIN_TIP_CENTS <= amount_cents <= MAX_TIP_CENTS:
         raise InvalidRequest("A tip is between $1.00 and $1,000.00.")
     if not appointment.service.tips_enabled:
         raise InvalidRequest("This studio does not take tips for this service.")
     if appointment.status != Appointment.Status.COMPLETED:
         raise InvalidRequest("A tip can only be left after a completed visit.")
-    if appointment.tip_captured_at is not None:
+    payment, is_new = _tip_payment_claim(
+        appointment=appointment, amount_cents=amount_cents, token=token
+    )
+    return payment_open_checkout(payment=payment) if is_new else payment
+
+
+@transaction.atomic
+def _tip_payment_claim(
+    *, appointment: Appointment, amount_cents: int, token: str
+) -> tuple[Payment, bool]:
+    """(the visit's open tip Payment, False) or (a new one, True), under the visit's row
+    lock so two concurrent starts see each other."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.tip_captured_at is not None:
         raise Conflict("A tip was already collected for this visit. Thank you!")
+    now = timezone.now()
+    current = (
+        Payment.objects.filter(
+            provider=appointment.provider,
+            kind=Payment.Kind.TIP,
+            status=Payment.Status.OPEN,
+            details__appointment_id=appointment.public_id,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if current is not None and current.checkout_url and (current.expires_at or now) > now:
+        return current, False
+    if current is not None and not current.checkout_url and current.created_at > now - OPENING:
+        raise TipCheckoutOpening()
     back = f"{settings.SITE_URL}/me/tip/{token}" if token else settings.SITE_URL + "/"
     payment = payment_create(
         provider=appointment.provider,
@@ -71,12 +110,13 @@ def tip_checkout_start(*, appointment: Appointment, amount_cents: int, token: st
         customer_email=appointment.client.email,
         details={"appointment_id": appointment.public_id},
     )
-    return payment_open_checkout(payment=payment)
+    return payment, True
 
 
 def tip_on_paid(payment: Payment) -> None:
-    """Stamp the tip once. A second tip paid for the same visit is owed back: a refund row in
-    this transaction, tried until Stripe accepts it, then the customer is emailed."""
+    """Stamp the tip once and email its receipt. A second tip paid for the same visit is owed
+    back: a refund row in this transaction, tried until Stripe accepts it, then the customer
+    is emailed."""
     appointment_id = payment.details.get("appointment_id", "")
     updated = Appointment.objects.filter(
         provider=payment.provider, public_id=appointment_id, tip_captured_at__isnull=True
@@ -95,6 +135,7 @@ def tip_on_paid(payment: Payment) -> None:
             subject_id=appointment.public_id,
             client_id=appointment.client.public_id,
             payload={"amountCents": payment.amount_cents, "paymentId": payment.public_id},
+            refs={"payment_id": payment.pk},
         )
         return
     logger.warning("second tip %s for %s: refunding", payment.public_id, appointment_id)

@@ -99,7 +99,8 @@ def gift_card_expiry(payment: Payment) -> dt.datetime | None:
 
 
 def gift_card_on_paid(payment: Payment) -> None:
-    """Create the paid card once, with a fresh unique code and its expiry, and email it."""
+    """Create the paid card once, with a fresh unique code and its expiry, and email it (and
+    a receipt to the buyer when it is a gift to someone else)."""
     if GiftCard.objects.filter(payment=payment).exists():
         return
     details = payment.details
@@ -128,17 +129,23 @@ def gift_card_on_paid(payment: Payment) -> None:
                 return
     else:
         raise RuntimeError(f"Could not draw a unique gift card code for {payment.public_id}.")
-    _card_event("sold", card, balanceCents=card.balance_cents, paymentId=payment.public_id)
+    # A card emailed to someone else still gets its buyer a receipt of what they paid.
+    receipt = gift_card_delivery_address(card)[1] != card.purchaser_email
+    _card_event(
+        "sold", card, balanceCents=card.balance_cents, paymentId=payment.public_id, receipt=receipt
+    )
 
 
-def _card_event(kind: str, card: GiftCard, *, client_id: str = "", **payload) -> None:
+def _card_event(
+    kind: str, card: GiftCard, *, client_id: str = "", receipt: bool = False, **payload
+) -> None:
     event_record(
         kind=f"gift_card.{kind}",
         provider=card.provider_id,
         subject_id=card.public_id,
         client_id=client_id,
         payload=payload,
-        refs={"gift_card_id": card.pk},
+        refs={"gift_card_id": card.pk, "receipt": receipt},
     )
 
 

@@ -113,10 +113,15 @@ def test_the_new_link_form_refuses_a_post_without_csrf(strict, customer):
 
 def test_the_portal_forms_carry_their_csrf_token_and_work_with_it(strict, links, customer):
     page = strict.get(links["portal"]).content.decode()
-    assert page.count('name="csrfmiddlewaretoken"') == 2  # sign out, calendar rotation
+    assert page.count('name="csrfmiddlewaretoken"') == 3  # sign out, calendar, gift card
     token = strict.cookies["csrftoken"].value
     response = strict.post(links["portal"] + "/calendar/rotate", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     old = customer.calendar_secret
     customer.refresh_from_db()
     assert customer.calendar_secret != old
+
+
+def test_the_gift_card_check_refuses_a_post_without_csrf(strict, links):
+    response = strict.post(links["portal"] + "/gift-card", {"code": "ABCD1234EFGH5678"})
+    assert response.status_code == 403

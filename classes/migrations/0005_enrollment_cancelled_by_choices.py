@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classes', '0003_enrollment_cancel_window'),
+        ('classes', '0004_alter_waitlistentry_options'),
     ]
 
     operations = [
