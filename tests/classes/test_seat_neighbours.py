@@ -1,0 +1,278 @@
+"""Seats, credits and refunds in a world with neighbours: the right row changes, and only it.
+
+Every test here runs in the two-studio world of tests/world.py (several classes, customers,
+packs and cards per studio, ids that differ per table), and asserts on every money and seat
+row with `changed_since`: a query that lost its `pk=`/`public_id=`/`class_session=` filter
+would touch a neighbour, and the set of changed rows would say so.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from classes.models import ClassSession, Enrollment, WaitlistEntry
+from classes.services.cancellation import enrollment_cancel, session_cancel
+from classes.services.holds import holds_release_expired
+from customers.tokens import Purpose, token_make
+from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund
+from payments.services.refund_events import refund_record_external
+from tests import factories
+from tests.fakes.webhooks import completed_event, post_event
+from tests.world import build_world, changed_since, pack_booking, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(provider):
+    return build_world(provider)
+
+
+@pytest.fixture
+def deliver(client, django_capture_on_commit_callbacks):
+    def _deliver(payment):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_event(client, completed_event(payment, payment_intent="pi_late"))
+        assert response.status_code == 200
+
+    return _deliver
+
+
+def _token(package) -> str:
+    return token_make(
+        Purpose.CUSTOMER, record_id=package.client.public_id, provider_id=package.provider.public_id
+    )
+
+
+def _booked(response) -> Enrollment:
+    assert response.status_code == 200, response.content
+    return Enrollment.objects.select_related("payment").get(
+        public_id=response.json()["enrollmentId"]
+    )
+
+
+def test_a_pack_booking_spends_that_packs_last_credit_and_no_other(book, world):
+    home = world.home
+    package = home.packs[2]
+    ClientPackage.objects.filter(pk=package.pk).update(sessions_remaining=1)
+    session = home.classes[2]
+    ClassSession.objects.filter(pk=session.pk).update(price_cents=1500)
+    before = snapshot()
+
+    enrollment = _booked(
+        book(session, useClientPackageId=package.public_id, customerToken=_token(package))
+    )
+
+    entry = PackageCreditEntry.objects.get(enrollment=enrollment)
+    assert changed_since(before) == {
+        "Enrollment": {enrollment.pk},
+        "ClientPackage": {package.pk},
+        "PackageCreditEntry": {entry.pk},
+    }
+    package.refresh_from_db()
+    assert package.sessions_remaining == 0
+    assert (enrollment.class_session_id, enrollment.client_id) == (session.pk, package.client_id)
+    assert (entry.package_id, entry.delta) == (package.pk, -1)
+
+    again = book(
+        home.classes[0], useClientPackageId=package.public_id, customerToken=_token(package)
+    )
+    assert again.status_code == 409
+
+
+def test_booking_a_class_books_that_class_not_the_studios_first(book, world):
+    session = world.home.classes[2]  # free
+    before = snapshot()
+
+    enrollment = _booked(book(session, email="new@example.com"))
+
+    assert enrollment.class_session_id == session.pk
+    assert enrollment.status == Enrollment.Status.CONFIRMED
+    assert changed_since(before) == {"Enrollment": {enrollment.pk}}
+
+
+def test_the_last_seat_is_held_then_confirmed_when_paid(book, world, deliver, fake_stripe):
+    session = world.home.classes[0]
+    for _ in range(session.capacity - 3):  # two booked already: one seat left after this
+        factories.EnrollmentFactory(class_session=session)
+    before = snapshot()
+
+    enrollment = _booked(book(session, email="last@example.com"))
+    deliver(enrollment.payment)
+
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.amount_paid_cents) == (Enrollment.Status.CONFIRMED, 2000)
+    assert changed_since(before) == {
+        "Enrollment": {enrollment.pk},
+        "Payment": {enrollment.payment_id},
+    }
+    assert book(session, email="one-too-many@example.com").status_code == 409
+
+
+def test_a_late_payer_gets_the_last_seat_if_it_is_still_free(book, world, deliver, fake_stripe):
+    session = world.home.classes[0]
+    for _ in range(session.capacity - 3):
+        factories.EnrollmentFactory(class_session=session)
+    enrollment = _booked(book(session, email="late@example.com"))
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        holds_release_expired()
+        enrollment.refresh_from_db()
+        assert enrollment.status == Enrollment.Status.CANCELLED
+        before = snapshot()
+
+        deliver(enrollment.payment)
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.CONFIRMED
+    assert changed_since(before) == {
+        "Enrollment": {enrollment.pk},
+        "Payment": {enrollment.payment_id},
+    }
+
+
+def test_a_late_payer_who_rebooked_keeps_one_seat_and_the_old_payment_goes_back(
+    book, world, deliver, fake_stripe
+):
+    session = world.home.classes[0]
+    first = _booked(book(session, email="twice@example.com"))
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        holds_release_expired()
+        second = _booked(book(session, email="twice@example.com"))
+        deliver(second.payment)
+        before = snapshot()
+
+        deliver(first.payment)
+
+    refund = PaymentRefund.objects.get(payment=first.payment)
+    assert (refund.reason, refund.amount_cents, refund.enrollment_id) == (
+        "unseated",
+        2000,
+        first.pk,
+    )
+    first.refresh_from_db()
+    assert first.status == Enrollment.Status.CANCELLED
+    assert first.refunded_cents == 2000
+    assert changed_since(before) == {
+        "Enrollment": {first.pk},
+        "Payment": {first.payment_id},
+        "PaymentRefund": {refund.pk},
+    }
+    seated = session.enrollments.filter(client=second.client, status=Enrollment.Status.CONFIRMED)
+    assert list(seated) == [second]
+
+
+def test_the_hold_sweep_expires_the_held_payment_and_nothing_else(book, world, fake_stripe):
+    held = _booked(book(world.home.classes[0], email="held@example.com"))
+    before = snapshot()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        assert holds_release_expired() == 1
+
+    held.refresh_from_db()
+    held.payment.refresh_from_db()
+    assert (held.status, held.payment.status) == (
+        Enrollment.Status.CANCELLED,
+        Payment.Status.EXPIRED,
+    )
+    assert changed_since(before) == {"Enrollment": {held.pk}, "Payment": {held.payment_id}}
+
+
+def test_a_customer_cancel_of_a_partly_refunded_booking_refunds_only_the_rest(
+    world, fake_stripe, django_capture_on_commit_callbacks
+):
+    booking = world.home.bookings[0]
+    refund_record_external(payment=booking.payment, stripe_refund_id="re_dash", amount_cents=500)
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = enrollment_cancel(enrollment=booking)
+
+    refund = PaymentRefund.objects.get(payment=booking.payment, reason="cancel")
+    assert (refund.amount_cents, refund.status) == (1500, PaymentRefund.Status.SUCCEEDED)
+    assert fake_stripe.refunded_cents(booking.payment.payment_intent_id) == 1500
+    assert (result.late_cancel, result.refunded_cents) == (False, 2000)
+    booking.payment.refresh_from_db()
+    assert (booking.payment.status, booking.payment.refunded_cents) == (
+        Payment.Status.REFUNDED,
+        2000,
+    )
+    assert changed_since(before) == {
+        "Enrollment": {booking.pk},
+        "Payment": {booking.payment_id},
+        "PaymentRefund": {refund.pk},
+    }
+
+
+def test_a_cancel_of_a_booking_refunded_in_full_elsewhere_asks_stripe_for_nothing(
+    world, fake_stripe, django_capture_on_commit_callbacks
+):
+    booking = world.home.bookings[0]
+    refund_record_external(payment=booking.payment, stripe_refund_id="re_all", amount_cents=2000)
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = enrollment_cancel(enrollment=booking)
+
+    assert fake_stripe.calls("/v1/refunds") == []
+    assert (result.refunded_cents, result.refund_id) == (2000, "re_all")
+    assert changed_since(before) == {"Enrollment": {booking.pk}}
+
+
+def test_a_late_customer_cancel_keeps_the_money_and_the_credit(
+    provider, fake_stripe, django_capture_on_commit_callbacks
+):
+    world = build_world(provider, days_out=0.25)  # six hours out, inside the 24 h window
+    booking = world.home.bookings[0]
+    package = world.home.packs[0]
+    by_pack = pack_booking(world.home.classes[0], package)
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = enrollment_cancel(enrollment=booking)
+        credit = enrollment_cancel(enrollment=by_pack)
+
+    assert (paid.late_cancel, paid.refunded_cents) == (True, 0)
+    assert credit.late_cancel is True
+    assert fake_stripe.calls("/v1/refunds") == []
+    assert changed_since(before) == {"Enrollment": {booking.pk, by_pack.pk}}
+
+
+def test_the_studio_cancelling_a_class_inside_the_window_refunds_everyone_in_full(
+    provider, owner, fake_stripe, django_capture_on_commit_callbacks
+):
+    world = build_world(provider, days_out=0.25)
+    session = world.home.classes[1]  # two card bookings, one waiting
+    package = world.home.packs[0]
+    by_pack = pack_booking(session, package)
+    cards = world.home.bookings[2:]
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = session_cancel(session=session, by_user=owner)
+
+    assert (result.cancelled, result.failed) == (3, [])
+    refunds = PaymentRefund.objects.filter(payment__in=[b.payment_id for b in cards])
+    assert sorted(refunds.values_list("amount_cents", "status")) == [
+        (2500, "succeeded"),
+        (2500, "succeeded"),
+    ]
+    for booking in [*cards, by_pack]:
+        booking.refresh_from_db()
+        assert (booking.status, booking.late_cancel) == (Enrollment.Status.CANCELLED, False)
+    assert [b.refunded_cents for b in cards] == [2500, 2500]
+    package.refresh_from_db()
+    assert package.sessions_remaining == 4
+    credit = PackageCreditEntry.objects.get(enrollment=by_pack, delta=1)
+    waiting = world.home.waiting[0]
+    assert changed_since(before) == {
+        "ClassSession": {session.pk},
+        "Enrollment": {cards[0].pk, cards[1].pk, by_pack.pk},
+        "Payment": {cards[0].payment_id, cards[1].payment_id},
+        "PaymentRefund": set(refunds.values_list("pk", flat=True)),
+        "ClientPackage": {package.pk},
+        "PackageCreditEntry": {credit.pk},
+        "WaitlistEntry": {waiting.pk},
+    }
+    assert WaitlistEntry.objects.get(pk=waiting.pk).cancelled_at is not None
