@@ -1,14 +1,18 @@
 """Credits, gift cards, refunds and events in a world with neighbours: the right row changes,
 and only it (tests/world.py's two studios, ids that differ per table)."""
 
+import datetime as dt
 import logging
 
 import pytest
+from django.utils import timezone
 
+from accounts.models import Provider
 from alera.api.errors import ApiError
 from classes.models import Enrollment
 from classes.services.cancellation import enrollment_cancel
 from payments.models import (
+    ClientPackage,
     GiftCard,
     GiftCardRedemption,
     PackageCreditEntry,
@@ -16,9 +20,10 @@ from payments.models import (
     PaymentRefund,
     StripeEvent,
 )
-from payments.services.events import stripe_event_process
+from payments.services.events import provider_stripe_status_set, stripe_event_process
 from payments.services.gift_cards import gift_card_redeem
-from payments.services.packs import package_adjust
+from payments.services.packs import package_adjust, package_expire, package_expire_due
+from tests import factories
 from tests.world import build_world, changed_since, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +285,230 @@ def test_a_cancel_refund_that_fails_at_the_bank_unbooks_that_booking_only(
         "Payment": {booking.payment_id},
         "PaymentRefund": {refund.pk},
     }
+
+
+def test_an_adjustment_needs_a_reason_and_keeps_255_characters_of_it(world):
+    package = world.home.packs[1]
+    with pytest.raises(ApiError) as missing:
+        package_adjust(package=package, delta=1, note=None)
+    assert missing.value.status_code == 400
+
+    package_adjust(package=package, delta=1, note="x" * 300)
+
+    assert len(PackageCreditEntry.objects.get(package=package, reason="adjusted").note) == 255
+
+
+def test_expiring_one_pack_takes_its_credits_only(world):
+    due, also_due = world.home.packs[0], world.away.packs[0]
+    ClientPackage.objects.filter(pk__in=[due.pk, also_due.pk]).update(
+        expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    before = snapshot()
+
+    assert package_expire(package_id=due.pk) == 3
+
+    entry = PackageCreditEntry.objects.get(package=due, reason="expired")
+    assert entry.delta == -3
+    assert changed_since(before) == {"ClientPackage": {due.pk}, "PackageCreditEntry": {entry.pk}}
+
+
+def test_a_pack_that_is_not_due_or_is_empty_is_not_expired(world):
+    live = world.home.packs[0]
+    empty = world.home.packs[1]
+    ClientPackage.objects.filter(pk=empty.pk).update(
+        sessions_remaining=0, expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    before = snapshot()
+
+    assert package_expire(package_id=live.pk) == 0
+    assert package_expire(package_id=empty.pk) == 0
+    assert package_expire_due() == 0
+
+    assert changed_since(before) == {}
+
+
+def test_the_expiry_sweep_counts_every_pack_it_expired_as_of_its_now(world):
+    soon = timezone.now() + dt.timedelta(days=1)
+    last_credit = world.home.packs[2]
+    packs = [world.home.packs[0], world.away.packs[0], last_credit]
+    ClientPackage.objects.filter(pk__in=[p.pk for p in packs]).update(expires_at=soon)
+    ClientPackage.objects.filter(pk=last_credit.pk).update(sessions_remaining=1)
+    before = snapshot()
+
+    assert package_expire_due(now=soon) == 3
+
+    entries = PackageCreditEntry.objects.filter(reason="expired")
+    assert sorted(entries.values_list("package_id", "delta")) == sorted(
+        [(packs[0].pk, -3), (packs[1].pk, -3), (last_credit.pk, -1)]
+    )
+    assert changed_since(before) == {
+        "ClientPackage": {p.pk for p in packs},
+        "PackageCreditEntry": set(entries.values_list("pk", flat=True)),
+    }
+
+
+@pytest.mark.parametrize(("amount", "booked"), [(1, True), (0, False)])
+def test_a_dashboard_refund_of_one_cent_is_booked_and_of_nothing_is_not(
+    world, deliver, amount, booked
+):
+    payment = world.home.bookings[1].payment
+    deliver(
+        "refund.created",
+        {
+            "id": "re_tiny",
+            "object": "refund",
+            "amount": amount,
+            "payment_intent": payment.payment_intent_id,
+            "status": "succeeded",
+            "metadata": {},
+        },
+        account=payment.stripe_account_id,
+    )
+
+    row = PaymentRefund.objects.filter(stripe_refund_id="re_tiny").first()
+    assert (row is not None) == booked
+    if booked:
+        assert (row.amount_cents, row.status) == (1, PaymentRefund.Status.SUCCEEDED)
+        assert row.succeeded_at is not None
+
+
+def test_an_unknown_dashboard_refund_that_failed_is_recorded_as_failed(world, deliver):
+    payment = world.home.bookings[1].payment
+    before = snapshot()
+
+    deliver(
+        "refund.failed",
+        {
+            "id": "re_failed_first",
+            "object": "refund",
+            "amount": 1,
+            "payment_intent": payment.payment_intent_id,
+            "status": "failed",
+            "failure_reason": "x" * 2100,
+            "metadata": {},
+        },
+        account=payment.stripe_account_id,
+    )
+
+    row = PaymentRefund.objects.get(stripe_refund_id="re_failed_first")
+    assert (row.payment_id, row.reason, row.status, row.amount_cents) == (
+        payment.pk,
+        PaymentRefund.Reason.EXTERNAL,
+        PaymentRefund.Status.FAILED,
+        1,
+    )
+    assert row.last_error == "x" * 2000
+    assert changed_since(before) == {"PaymentRefund": {row.pk}}
+
+
+def test_a_long_bank_failure_reason_is_kept_to_2000_characters(
+    world, deliver, fake_stripe, django_capture_on_commit_callbacks
+):
+    booking = world.home.bookings[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_cancel(enrollment=booking)
+    refund = PaymentRefund.objects.get(payment=booking.payment)
+
+    deliver(
+        "refund.failed",
+        {
+            "id": refund.stripe_refund_id,
+            "object": "refund",
+            "amount": 2000,
+            "payment_intent": booking.payment.payment_intent_id,
+            "status": "failed",
+            "failure_reason": "y" * 2100,
+            "metadata": {"payment_id": booking.payment.public_id, "refund_id": refund.public_id},
+        },
+        account=booking.payment.stripe_account_id,
+    )
+
+    refund.refresh_from_db()
+    assert len(refund.last_error) == 2000
+
+
+def test_charge_refunded_with_nothing_refunded_agrees_with_an_empty_ledger(world, deliver, caplog):
+    payment = world.home.bookings[1].payment
+    with caplog.at_level(logging.WARNING, logger="payments.services.refund_events"):
+        deliver("charge.refunded", _charge(payment, 0), account=payment.stripe_account_id)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_account_updated_mirrors_both_flags_onto_that_studio_only(world, deliver):
+    home, away = world.home.provider, world.away.provider
+    Provider.objects.filter(pk=home.pk).update(
+        stripe_charges_enabled=False, stripe_details_submitted=False
+    )
+
+    deliver(
+        "account.updated",
+        {"id": home.stripe_account_id, "charges_enabled": True, "details_submitted": True},
+        account=home.stripe_account_id,
+    )
+
+    home.refresh_from_db()
+    away.refresh_from_db()
+    assert (home.stripe_charges_enabled, home.stripe_details_submitted) == (True, True)
+    deliver(
+        "account.updated",
+        {"id": home.stripe_account_id, "charges_enabled": True, "details_submitted": False},
+        account=home.stripe_account_id,
+    )
+    home.refresh_from_db()
+    assert (home.stripe_charges_enabled, home.stripe_details_submitted) == (True, False)
+    assert (away.stripe_charges_enabled, away.stripe_details_submitted) == (True, True)
+    assert (
+        provider_stripe_status_set(account_id="", charges_enabled=False, details_submitted=False)
+        == 0
+    )
+
+
+def _checkout_session(payment, *, metadata: bool) -> dict:
+    return {
+        "id": payment.checkout_session_id,
+        "object": "checkout.session",
+        "payment_status": "unpaid",
+        "metadata": {"payment_id": payment.public_id} if metadata else {},
+    }
+
+
+def test_a_delayed_payment_failure_found_by_its_checkout_id_releases_that_seat_only(world, deliver):
+    session = world.home.classes[0]
+    payment = factories.PaymentFactory(provider=world.home.provider)
+    held = factories.EnrollmentFactory(
+        class_session=session,
+        status=Enrollment.Status.PENDING_PAYMENT,
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=payment,
+        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
+        confirmed_at=None,
+    )
+    before = snapshot()
+
+    deliver(
+        "checkout.session.async_payment_failed",
+        _checkout_session(payment, metadata=False),
+        account=payment.stripe_account_id,
+    )
+
+    held.refresh_from_db()
+    payment.refresh_from_db()
+    assert (held.status, payment.status) == (Enrollment.Status.CANCELLED, Payment.Status.FAILED)
+    assert changed_since(before) == {"Enrollment": {held.pk}, "Payment": {payment.pk}}
+
+
+def test_a_delayed_gift_card_payment_that_fails_just_fails(world, deliver):
+    payment = factories.PaymentFactory(
+        provider=world.home.provider, kind=Payment.Kind.GIFT_CARD, amount_cents=5000
+    )
+    before = snapshot()
+
+    deliver(
+        "checkout.session.async_payment_failed",
+        _checkout_session(payment, metadata=True),
+        account=payment.stripe_account_id,
+    )
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.FAILED
+    assert changed_since(before) == {"Payment": {payment.pk}}
