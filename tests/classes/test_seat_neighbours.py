@@ -10,13 +10,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
 
+from alera.api.errors import ApiError
 from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.cancellation import enrollment_cancel, session_cancel
 from classes.services.holds import holds_release_expired
 from customers.tokens import Purpose, token_make
-from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund
+from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund, StripeEvent
 from payments.services.refund_events import refund_record_external
 from tests import factories
 from tests.fakes.webhooks import completed_event, post_event
@@ -276,3 +278,109 @@ def test_the_studio_cancelling_a_class_inside_the_window_refunds_everyone_in_ful
         "WaitlistEntry": {waiting.pk},
     }
     assert WaitlistEntry.objects.get(pk=waiting.pk).cancelled_at is not None
+
+
+def test_a_pack_booking_is_confirmed_now_at_the_class_price_and_emailed(
+    book, world, django_capture_on_commit_callbacks
+):
+    package = world.home.packs[0]
+    session = world.home.classes[0]
+    now = timezone.now().replace(microsecond=0)
+    with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
+        enrollment = _booked(
+            book(session, useClientPackageId=package.public_id, customerToken=_token(package))
+        )
+
+    assert enrollment.confirmed_at == now
+    assert (enrollment.price_cents, enrollment.paid_with) == (2000, Enrollment.PaidWith.PACK)
+    entry = PackageCreditEntry.objects.get(enrollment=enrollment)
+    assert entry.note == f"Booked {session.public_id}"
+    assert [m.to for m in mail.outbox] == [[package.client.email]]
+
+
+def test_pack_errors_say_what_is_wrong(book, world):
+    package = world.home.packs[0]
+    session = world.home.classes[0]
+    ClientPackage.objects.filter(pk=package.pk).update(sessions_remaining=0)
+    empty = book(session, useClientPackageId=package.public_id, customerToken=_token(package))
+    assert (empty.status_code, empty.json()["error"]) == (
+        409,
+        "This class pack has no credits left or has expired.",
+    )
+    bad = book(session, useClientPackageId=package.public_id, customerToken="not-a-token")
+    assert bad.status_code == 401
+    assert bad.json()["error"].startswith("customerToken: ")
+    nobody = token_make(
+        Purpose.CUSTOMER, record_id="cli_nobody", provider_id=package.provider.public_id
+    )
+    gone = book(session, useClientPackageId=package.public_id, customerToken=nobody)
+    assert gone.status_code == 404
+    assert gone.json()["error"] == "No such class pack for this customer."
+
+
+def test_the_studio_cancelling_a_class_records_who_why_and_when(
+    world, owner, fake_stripe, django_capture_on_commit_callbacks
+):
+    session = world.home.classes[1]
+    promoted = factories.WaitlistEntryFactory(
+        class_session=session, position=2, promoted_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session=session, by_user=owner)
+
+    session.refresh_from_db()
+    assert session.cancelled_at is not None
+    booking = Enrollment.objects.get(pk=world.home.bookings[2].pk)
+    assert (booking.cancelled_by, booking.cancel_reason) == (
+        "owner",
+        "The studio cancelled this class.",
+    )
+    promoted.refresh_from_db()
+    assert promoted.cancelled_at is None
+
+
+def test_a_completed_class_cannot_be_cancelled_and_nothing_changes(world, owner):
+    session = world.home.classes[0]
+    ClassSession.objects.filter(pk=session.pk).update(status=ClassSession.Status.COMPLETED)
+    before = snapshot()
+
+    with pytest.raises(ApiError) as refused:
+        session_cancel(session=session, by_user=owner)
+
+    assert (refused.value.status_code, refused.value.message) == (
+        410,
+        "A completed class cannot be cancelled.",
+    )
+    assert changed_since(before) == {}
+
+
+def test_the_hold_sweep_counts_every_hold_it_released(book, world, fake_stripe):
+    held = [_booked(book(world.home.classes[0], email=f"held{n}@example.com")) for n in range(2)]
+    cancelled = _booked(book(world.home.classes[0], email="gave-up@example.com"))
+    enrollment_cancel(enrollment=cancelled)  # a hold the customer cancelled: its Checkout is open
+    before = snapshot()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        assert holds_release_expired() == 2
+
+    assert changed_since(before) == {
+        "Enrollment": {e.pk for e in held},
+        "Payment": {e.payment_id for e in held},
+    }
+
+
+def test_the_hold_sweep_keeps_a_hold_whose_paid_event_names_only_its_checkout(
+    book, world, fake_stripe
+):
+    held = _booked(book(world.home.classes[0], email="held@example.com"))
+    StripeEvent.objects.create(
+        event_id="evt_waiting",
+        type="checkout.session.completed",
+        payload={"data": {"object": {"id": held.payment.checkout_session_id, "metadata": {}}}},
+    )
+    before = snapshot()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        assert holds_release_expired() == 0
+
+    assert changed_since(before) == {}
