@@ -512,3 +512,89 @@ def test_a_delayed_gift_card_payment_that_fails_just_fails(world, deliver):
     payment.refresh_from_db()
     assert payment.status == Payment.Status.FAILED
     assert changed_since(before) == {"Payment": {payment.pk}}
+
+
+def _dashboard_refund(payment, refund_id: str, **fields) -> dict:
+    return {
+        "id": refund_id,
+        "object": "refund",
+        "payment_intent": payment.payment_intent_id,
+        "status": "succeeded",
+        "metadata": {},
+        **fields,
+    }
+
+
+def test_a_refund_update_that_says_failed_reverses_a_booked_dashboard_refund(world, deliver):
+    payment = world.home.bookings[1].payment
+    account = payment.stripe_account_id
+    deliver("refund.created", _dashboard_refund(payment, "re_turns", amount=600), account=account)
+    before = snapshot()
+
+    deliver(
+        "refund.updated",
+        _dashboard_refund(payment, "re_turns", amount=600, status="failed"),
+        account=account,
+    )
+
+    row = PaymentRefund.objects.get(stripe_refund_id="re_turns")
+    assert row.status == PaymentRefund.Status.FAILED
+    assert row.last_error == "Stripe reported the refund failed: failed"
+    payment.refresh_from_db()
+    assert payment.refunded_cents == 0
+    assert changed_since(before) == {"Payment": {payment.pk}, "PaymentRefund": {row.pk}}
+
+
+def test_refund_failed_reverses_even_when_its_refund_reads_otherwise(world, deliver):
+    payment = world.home.bookings[1].payment
+    account = payment.stripe_account_id
+    deliver("refund.created", _dashboard_refund(payment, "re_odd", amount=600), account=account)
+
+    deliver("refund.failed", _dashboard_refund(payment, "re_odd", amount=600), account=account)
+
+    assert PaymentRefund.objects.get(stripe_refund_id="re_odd").status == "failed"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},  # no amount
+        {"amount": 500, "metadata": {"payment_id": "pay_made_before_refund_rows"}},
+        {"amount": 500, "metadata": {"payment_id": "pay_x", "refund_id": "rf_unknown"}},
+        {"amount": 500, "id": "not_a_refund"},
+    ],
+)
+def test_refund_events_with_nothing_to_book_book_nothing(world, deliver, fields):
+    payment = world.home.bookings[1].payment
+    before = snapshot()
+
+    deliver(
+        "refund.created",
+        _dashboard_refund(payment, "re_nothing_to_book", **fields),
+        account=payment.stripe_account_id,
+    )
+
+    assert changed_since(before) == {}
+
+
+def test_a_delayed_success_without_a_payment_intent_keeps_the_one_we_have(world, deliver):
+    payment = factories.PaymentFactory(provider=world.home.provider, payment_intent_id="pi_known")
+    held = factories.EnrollmentFactory(
+        class_session=world.home.classes[0],
+        status=Enrollment.Status.PENDING_PAYMENT,
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=payment,
+        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
+        confirmed_at=None,
+    )
+
+    deliver(
+        "checkout.session.async_payment_succeeded",
+        dict(_checkout_session(payment, metadata=True), payment_status="paid"),
+        account=payment.stripe_account_id,
+    )
+
+    payment.refresh_from_db()
+    held.refresh_from_db()
+    assert (payment.status, payment.payment_intent_id) == (Payment.Status.PAID, "pi_known")
+    assert held.status == Enrollment.Status.CONFIRMED
