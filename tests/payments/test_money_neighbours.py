@@ -20,6 +20,7 @@ from payments.models import (
     PaymentRefund,
     StripeEvent,
 )
+from payments.services.checkout import payment_mark_paid
 from payments.services.events import provider_stripe_status_set, stripe_event_process
 from payments.services.gift_cards import gift_card_redeem
 from payments.services.packs import package_adjust, package_expire, package_expire_due
@@ -598,3 +599,59 @@ def test_a_delayed_success_without_a_payment_intent_keeps_the_one_we_have(world,
     held.refresh_from_db()
     assert (payment.status, payment.payment_intent_id) == (Payment.Status.PAID, "pi_known")
     assert held.status == Enrollment.Status.CONFIRMED
+
+
+def _pack_payment(studio, **details) -> Payment:
+    package_type = studio.packs[1].package_type
+    return factories.PaymentFactory(
+        provider=studio.provider,
+        kind=Payment.Kind.PACKAGE,
+        amount_cents=package_type.price_cents,
+        details={"package_type_id": package_type.pk, **details},
+    )
+
+
+def test_a_paid_pack_is_delivered_as_it_was_sold_to_that_buyer_only(world):
+    payment = _pack_payment(
+        world.home,
+        sessions=8,
+        validity_days=10,
+        client_name="Robin Buyer",
+        client_email="robin@example.com",
+        client_phone="(512) 555-0199",
+    )
+    before = snapshot()
+
+    payment = payment_mark_paid(payment_id=payment.pk)
+
+    package = ClientPackage.objects.select_related("client").get(payment=payment)
+    assert package.package_type_id == world.home.packs[1].package_type_id
+    assert (package.sessions_total, package.sessions_remaining) == (8, 8)
+    assert package.expires_at.date() == (payment.paid_at + dt.timedelta(days=10)).date()
+    assert (package.client.name, package.client.email, package.client.phone) == (
+        "Robin Buyer",
+        "robin@example.com",
+        "15125550199",
+    )
+    bought = PackageCreditEntry.objects.get(package=package)
+    assert (bought.delta, bought.reason) == (8, "bought")
+    assert changed_since(before) == {
+        "Payment": {payment.pk},
+        "ClientPackage": {package.pk},
+        "PackageCreditEntry": {bought.pk},
+    }
+
+
+def test_a_pack_paid_before_its_terms_were_frozen_gets_the_types_terms(world):
+    payment = _pack_payment(world.home, client_email="legacy@example.com")
+    package_type = world.home.packs[1].package_type
+
+    payment = payment_mark_paid(payment_id=payment.pk)
+
+    package = ClientPackage.objects.select_related("client").get(payment=payment)
+    assert package.sessions_total == package_type.sessions
+    assert (
+        package.expires_at.date()
+        == (payment.paid_at + dt.timedelta(days=package_type.validity_days)).date()
+    )
+    assert (package.client.name, package.client.phone) == ("", "")
