@@ -125,7 +125,7 @@ def mutant_diff(mutants: Path, name: str) -> list[str]:
 
 def _function_text(source: str, function: str) -> list[str]:
     match = re.search(rf"^def {re.escape(function)}\(.*?(?=^[^\s)])", source, re.M | re.S)
-    return match.group(0).splitlines()[1:] if match else []
+    return match.group(0).replace(function, "…", 1).splitlines() if match else []
 
 
 def _score(counts: Counter) -> float:

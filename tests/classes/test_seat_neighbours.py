@@ -384,3 +384,36 @@ def test_the_hold_sweep_keeps_a_hold_whose_paid_event_names_only_its_checkout(
         assert holds_release_expired() == 0
 
     assert changed_since(before) == {}
+
+
+def test_the_studio_cancelling_a_class_counts_live_bookings_and_refunds_no_unpaid_hold(
+    world, owner, fake_stripe, django_capture_on_commit_callbacks
+):
+    session = world.home.classes[0]
+    hold_payment = factories.PaymentFactory(provider=world.home.provider)
+    held = factories.EnrollmentFactory(
+        class_session=session,
+        status=Enrollment.Status.PENDING_PAYMENT,
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=hold_payment,
+        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
+        confirmed_at=None,
+    )
+    gone = factories.EnrollmentFactory(
+        class_session=session, status=Enrollment.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    left_earlier = timezone.now() - dt.timedelta(days=1)
+    left = factories.WaitlistEntryFactory(class_session=session, cancelled_at=left_earlier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = session_cancel(session=session, by_user=owner)
+
+    assert (result.cancelled, result.failed) == (3, [])  # two paid bookings and the hold
+    held.refresh_from_db()
+    assert (held.status, held.refunded_cents) == (Enrollment.Status.CANCELLED, 0)
+    assert not PaymentRefund.objects.filter(payment=hold_payment).exists()
+    assert len(fake_stripe.calls("/v1/refunds")) == 2
+    gone.refresh_from_db()
+    assert gone.cancelled_by == ""
+    left.refresh_from_db()
+    assert left.cancelled_at == left_earlier

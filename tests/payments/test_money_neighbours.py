@@ -655,3 +655,34 @@ def test_a_pack_paid_before_its_terms_were_frozen_gets_the_types_terms(world):
         == (payment.paid_at + dt.timedelta(days=package_type.validity_days)).date()
     )
     assert (package.client.name, package.client.phone) == ("", "")
+
+
+def test_expiring_a_pack_never_takes_another_due_packs_credits(world):
+    older, newer = world.away.packs[0], world.home.packs[0]
+    ClientPackage.objects.filter(pk__in=[older.pk, newer.pk]).update(
+        expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+
+    for package, other in ((older, newer), (newer, older)):
+        before = snapshot()
+        assert package_expire(package_id=package.pk) == 3
+        assert changed_since(before)["ClientPackage"] == {package.pk}
+        other.refresh_from_db()
+        assert other.sessions_remaining == (0 if other is older else 3)
+
+
+def test_a_failed_dashboard_refund_of_a_gift_card_payment_is_reversed(world, deliver):
+    payment = factories.PaymentFactory(
+        provider=world.home.provider,
+        kind=Payment.Kind.GIFT_CARD,
+        status=Payment.Status.PAID,
+        payment_intent_id="pi_gift",
+    )
+    account = payment.stripe_account_id
+    deliver("refund.created", _dashboard_refund(payment, "re_gift", amount=700), account=account)
+
+    deliver("refund.failed", _dashboard_refund(payment, "re_gift", amount=700), account=account)
+
+    payment.refresh_from_db()
+    assert payment.refunded_cents == 0
+    assert PaymentRefund.objects.get(stripe_refund_id="re_gift").status == "failed"
