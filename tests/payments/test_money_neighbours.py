@@ -686,3 +686,29 @@ def test_a_failed_dashboard_refund_of_a_gift_card_payment_is_reversed(world, del
     payment.refresh_from_db()
     assert payment.refunded_cents == 0
     assert PaymentRefund.objects.get(stripe_refund_id="re_gift").status == "failed"
+
+
+def test_a_commit_through_the_api_debits_for_the_appointment_it_names(post, world):
+    home = world.home
+    card = home.cards[0]
+    before = snapshot()
+
+    response = post(
+        "/api/gift-cards/redeem",
+        {
+            "code": card.code,
+            "providerId": home.provider.public_id,
+            "requestedDebitCents": 2500,
+            "mode": "commit",
+            "appointmentId": home.other_appointment.public_id,
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    row = GiftCardRedemption.objects.get()
+    assert (row.gift_card_id, row.appointment_id, row.amount_cents) == (
+        card.pk,
+        home.other_appointment.pk,
+        2500,
+    )
+    assert changed_since(before) == {"GiftCard": {card.pk}, "GiftCardRedemption": {row.pk}}
