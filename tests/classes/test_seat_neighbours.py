@@ -18,10 +18,12 @@ from classes.models import ClassSession, Enrollment, WaitlistEntry
 from classes.services.cancellation import enrollment_cancel, session_cancel
 from classes.services.holds import holds_release_expired
 from customers.tokens import Purpose, token_make
+from payments.gateway.base import Refund
 from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund, StripeEvent
 from payments.services.refund_events import refund_record_external
+from payments.services.refunds import refund_made_by_stripe
 from tests import factories
-from tests.fakes.webhooks import completed_event, post_event
+from tests.fakes.webhooks import completed_event, expired_event, post_event
 from tests.world import build_world, changed_since, pack_booking, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +130,12 @@ def test_a_late_payer_gets_the_last_seat_if_it_is_still_free(book, world, delive
 
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.CONFIRMED
+    assert (enrollment.cancelled_at, enrollment.cancelled_by, enrollment.cancel_reason) == (
+        None,
+        "",
+        "",
+    )
+    assert enrollment.confirmed_at is not None
     assert changed_since(before) == {
         "Enrollment": {enrollment.pk},
         "Payment": {enrollment.payment_id},
@@ -178,6 +186,8 @@ def test_the_hold_sweep_expires_the_held_payment_and_nothing_else(book, world, f
         Enrollment.Status.CANCELLED,
         Payment.Status.EXPIRED,
     )
+    assert (held.cancelled_by, held.cancel_reason) == ("system", "Checkout expired.")
+    assert held.cancelled_at is not None
     assert changed_since(before) == {"Enrollment": {held.pk}, "Payment": {held.payment_id}}
 
 
@@ -417,3 +427,157 @@ def test_the_studio_cancelling_a_class_counts_live_bookings_and_refunds_no_unpai
     assert gone.cancelled_by == ""
     left.refresh_from_db()
     assert left.cancelled_at == left_earlier
+
+
+def _late_hold(session, client, *, minutes_ago: float = 10) -> Enrollment:
+    """A card hold that expired `minutes_ago` and was released by the sweep."""
+    payment = factories.PaymentFactory(provider=session.provider, amount_cents=session.price_cents)
+    return factories.EnrollmentFactory(
+        class_session=session,
+        client=client,
+        status=Enrollment.Status.CANCELLED,
+        cancelled_by="system",
+        cancelled_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=payment,
+        hold_expires_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
+        confirmed_at=None,
+    )
+
+
+def test_a_late_payer_booked_elsewhere_or_cancelled_before_still_gets_a_free_seat(
+    world, deliver, fake_stripe
+):
+    home = world.home
+    session = factories.ClassSessionFactory(provider=home.provider, price_cents=1800)
+    customer = home.customers[1]  # booked on two other classes of the studio
+    factories.EnrollmentFactory(
+        class_session=session, client=customer, status=Enrollment.Status.CANCELLED
+    )
+    late = _late_hold(session, customer)
+    now = timezone.now().replace(microsecond=0)
+
+    with time_machine.travel(now, tick=False):
+        deliver(late.payment)
+
+    late.refresh_from_db()
+    assert (late.status, late.confirmed_at, late.amount_paid_cents) == (
+        Enrollment.Status.CONFIRMED,
+        now,
+        1800,
+    )
+    assert not PaymentRefund.objects.filter(payment=late.payment).exists()
+
+
+def test_a_payment_that_lands_as_its_class_starts_is_refunded(world, deliver, fake_stripe):
+    home = world.home
+    session = factories.ClassSessionFactory(provider=home.provider, price_cents=1800)
+    late = _late_hold(session, home.customers[0])
+
+    with time_machine.travel(session.scheduled_at, tick=False):
+        deliver(late.payment)
+
+    late.refresh_from_db()
+    assert late.status == Enrollment.Status.CANCELLED
+    assert PaymentRefund.objects.get(payment=late.payment).reason == "unseated"
+
+
+def test_a_hold_paid_in_time_is_confirmed_at_that_moment(book, world, deliver, fake_stripe):
+    held = _booked(book(world.home.classes[0], email="in-time@example.com"))
+    now = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+
+    with time_machine.travel(now, tick=False):
+        deliver(held.payment)
+
+    held.refresh_from_db()
+    assert (held.status, held.confirmed_at, held.hold_expires_at) == (
+        Enrollment.Status.CONFIRMED,
+        now,
+        None,
+    )
+
+
+def test_a_checkout_expiring_after_the_customer_cancelled_its_hold_changes_nothing(
+    book, world, client, django_capture_on_commit_callbacks, fake_stripe
+):
+    held = _booked(book(world.home.classes[0], email="changed-mind@example.com"))
+    enrollment_cancel(enrollment=held)
+    mail.outbox.clear()
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(client, expired_event(held.payment))
+
+    assert response.status_code == 200
+    held.refresh_from_db()
+    assert (held.status, held.cancelled_by) == (Enrollment.Status.CANCELLED, "customer")
+    assert mail.outbox == []
+    assert changed_since(before) == {"Payment": {held.payment_id}}
+
+
+def _cancel_claim(booking, **details) -> PaymentRefund:
+    return PaymentRefund.objects.create(
+        provider=booking.provider,
+        payment=booking.payment,
+        client=booking.client,
+        enrollment=booking,
+        reason=PaymentRefund.Reason.CANCEL,
+        amount_cents=booking.amount_paid_cents,
+        details={
+            "by": "customer",
+            "reason": "",
+            "late": False,
+            "return_credit": True,
+            "email_kind": "cancellation_receipt",
+            **details,
+        },
+    )
+
+
+def test_a_cancel_refund_without_a_recorded_total_records_its_own_amount(world):
+    booking = world.home.bookings[0]
+    claim = _cancel_claim(booking)
+
+    refund_made_by_stripe(refund_ref=claim.public_id, made=Refund(id="re_old", amount_cents=2000))
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.refunded_cents, booking.refund_id) == (
+        Enrollment.Status.CANCELLED,
+        2000,
+        "re_old",
+    )
+
+
+def test_a_cancel_refund_landing_after_the_class_was_taken_records_only_the_money(world):
+    booking = world.home.bookings[0]
+    claim = _cancel_claim(booking, refunded_cents=2000)
+    Enrollment.objects.filter(pk=booking.pk).update(
+        status=Enrollment.Status.COMPLETED, refunded_cents=300
+    )
+    before = snapshot()
+
+    refund_made_by_stripe(refund_ref=claim.public_id, made=Refund(id="re_late", amount_cents=2000))
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.refunded_cents, booking.refund_id) == (
+        Enrollment.Status.COMPLETED,
+        2300,
+        "re_late",
+    )
+    assert changed_since(before) == {
+        "Enrollment": {booking.pk},
+        "Payment": {booking.payment_id},
+        "PaymentRefund": {claim.pk},
+    }
+
+
+def test_a_free_booking_is_confirmed_at_once_for_nothing(book, world):
+    now = timezone.now().replace(microsecond=0)
+    with time_machine.travel(now, tick=False):
+        enrollment = _booked(book(world.home.classes[2], email="free@example.com"))
+
+    assert (enrollment.confirmed_at, enrollment.price_cents, enrollment.paid_with) == (
+        now,
+        0,
+        Enrollment.PaidWith.FREE,
+    )
