@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from alera.api.errors import ApiError
-from classes.models import ClassSession, Enrollment, WaitlistEntry
+from classes.models import ClassSession, Enrollment, Service, WaitlistEntry
 from classes.services.cancellation import enrollment_cancel, session_cancel
 from classes.services.holds import holds_release_expired
 from customers.tokens import Purpose, token_make
@@ -156,10 +156,11 @@ def test_a_late_payer_who_rebooked_keeps_one_seat_and_the_old_payment_goes_back(
         deliver(first.payment)
 
     refund = PaymentRefund.objects.get(payment=first.payment)
-    assert (refund.reason, refund.amount_cents, refund.enrollment_id) == (
+    assert (refund.reason, refund.amount_cents, refund.enrollment_id, refund.client_id) == (
         "unseated",
         2000,
         first.pk,
+        first.client_id,
     )
     first.refresh_from_db()
     assert first.status == Enrollment.Status.CANCELLED
@@ -581,3 +582,43 @@ def test_a_free_booking_is_confirmed_at_once_for_nothing(book, world):
         0,
         Enrollment.PaidWith.FREE,
     )
+
+
+def test_a_late_payer_whose_unswept_hold_lost_its_seat_is_released_and_refunded(
+    book, world, deliver, fake_stripe
+):
+    session = world.home.classes[1]  # two seats, both taken
+    payment = factories.PaymentFactory(provider=session.provider, amount_cents=2500)
+    late = factories.EnrollmentFactory(
+        class_session=session,
+        client=world.home.customers[0],
+        status=Enrollment.Status.PENDING_PAYMENT,
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=payment,
+        hold_expires_at=timezone.now() - dt.timedelta(minutes=5),
+        confirmed_at=None,
+    )
+
+    deliver(payment)
+
+    late.refresh_from_db()
+    assert (late.status, late.cancelled_by) == (Enrollment.Status.CANCELLED, "system")
+    assert late.cancelled_at is not None
+    refund = PaymentRefund.objects.get(payment=payment)
+    assert (refund.client_id, refund.enrollment_id) == (late.client_id, late.pk)
+
+
+def test_cancelling_again_answers_with_the_window_recorded_at_the_cancel(
+    world, fake_stripe, django_capture_on_commit_callbacks
+):
+    booking = world.home.bookings[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = enrollment_cancel(enrollment=booking)
+    Service.objects.filter(pk=booking.class_session.service_id).update(cancel_window_hours=48)
+
+    again = enrollment_cancel(enrollment=Enrollment.objects.get(pk=booking.pk))
+
+    assert (first.cancel_window_hours, again.cancel_window_hours) == (24, 24)
+    Enrollment.objects.filter(pk=booking.pk).update(cancel_window_hours=None)  # older rows
+    older = enrollment_cancel(enrollment=Enrollment.objects.get(pk=booking.pk))
+    assert older.cancel_window_hours == 48
