@@ -8,6 +8,7 @@ key is minted or revoked. CORS only lets a browser read the answer: every API ca
 authorised per key, so another key's origin still gets a 403.
 """
 
+import logging
 import re
 
 from django.conf import settings
@@ -20,10 +21,20 @@ from accounts.origins import normalize_origin
 
 CACHE_KEY = "cors:allowed-origins:v1"
 
+logger = logging.getLogger(__name__)
+
 
 def cors_allowed_origins() -> frozenset[str]:
-    """Normalised origins of every live key, from the cache when it holds them."""
-    cached = cache.get(CACHE_KEY)
+    """Normalised origins of every live key, from the cache when it holds them.
+
+    A cache that errors is a miss (the set is read from the database), never an error: this
+    runs on the way out of every /api/ call, after the view has done its work (issue 21).
+    """
+    try:
+        cached = cache.get(CACHE_KEY)
+    except Exception:
+        logger.warning("CORS origins cache unreadable: reading the database", exc_info=True)
+        cached = None
     if cached is not None:
         return frozenset(cached)
     origins: set[str] = set()
@@ -31,7 +42,10 @@ def cors_allowed_origins() -> frozenset[str]:
         "allowed_origins", flat=True
     ):
         origins.update(allowed or [])
-    cache.set(CACHE_KEY, sorted(origins), settings.CORS_ORIGINS_CACHE_SECONDS)
+    try:
+        cache.set(CACHE_KEY, sorted(origins), settings.CORS_ORIGINS_CACHE_SECONDS)
+    except Exception:
+        logger.warning("CORS origins cache unwritable", exc_info=True)
     return frozenset(origins)
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views as accounts
+from accounts.throttling import ThrottledPasswordResetView
 from classes import views as catalogue
 from classes import views_appointments as appointments
 from classes import views_roster as roster
@@ -27,7 +28,7 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="dash-logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             template_name=AUTH_TEMPLATE,
             email_template_name="dashboard/auth/password_reset_email.txt",
             subject_template_name="dashboard/auth/password_reset_subject.txt",

@@ -77,6 +77,53 @@ class ApiErrorMiddleware:
         return json_error(500, "Something went wrong on our side; it has been logged.")
 
 
+VIEW_RESPONSE_ATTR = "_alera_view_response"
+
+
+class ApiResponseGuardMiddleware:
+    """Outermost: nothing that runs after an /api/ view may turn its answer into an error.
+
+    `ApiViewResponseMiddleware` (innermost) keeps the view's own response on the request. If
+    a later step fails on the way out (a middleware reading a cache that is down, a header
+    it can't build), Django turns that exception into an HTML 500 at the layer that raised;
+    here such a 5xx is replaced by the view's answer when the view had answered below 500,
+    so a committed booking is reported as booked, and any other error is the JSON envelope.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        # Django wraps every middleware so an exception below arrives as a 500 response.
+        response = self.get_response(request)
+        answered = getattr(request, VIEW_RESPONSE_ATTR, None)
+        if response.status_code >= 500 and answered is not None and answered.status_code < 500:
+            logger.error(
+                "%s %s: a step after the view failed (%s); sending the view's %s",
+                request.method,
+                request.path,
+                response.status_code,
+                answered.status_code,
+            )
+            return answered
+        return ApiErrorMiddleware._enveloped(request, response)
+
+
+class ApiViewResponseMiddleware:
+    """Innermost: remember what the /api/ view answered, for `ApiResponseGuardMiddleware`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            setattr(request, VIEW_RESPONSE_ATTR, response)
+        return response
+
+
 class PageBodyLimitMiddleware:
     """A page request (dashboard, portal, admin) whose declared body is over
     `PAGE_BODY_MAX_BYTES` is a 413 before anything reads it.

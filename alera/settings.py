@@ -106,16 +106,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def redis_cache(url: str, *, key_prefix: str) -> dict:
+    """The default cache on Redis. An outage degrades, it doesn't break (issue 21): reads
+    miss and writes are dropped (IGNORE_EXCEPTIONS, logged), so every reader falls back to
+    the database; short socket timeouts keep a hung Redis from holding a request. Rate
+    limits fail open on their own (alera/api/ratelimit.py)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+            "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+        },
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="alera"),
-        }
+        "default": redis_cache(REDIS_URL, key_prefix=env.str("CACHE_KEY_PREFIX", default="alera"))
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "alera.cache"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/dashboard/login/"
@@ -155,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PARSER_CLASSES": ["alera.api.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["alera.api.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "alera.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -173,15 +190,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Rate limits: counters live in the default cache (Redis in production, shared by every
-# process). RATELIMIT_ENABLE=false lifts them, for benchmarks only.
+# Rate limits: sliding 60-second windows in the default cache's Redis (shared by every
+# process; alera/api/ratelimit.py). RATELIMIT_ENABLE=false lifts them, for benchmarks only.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_USE_CACHE = "default"
 # The WSGI environ key holding the client IP when behind a trusted proxy, e.g.
 # HTTP_X_FORWARDED_FOR with CLIENT_IP_PROXY_COUNT=1 (the address the proxy saw).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: eager in-process locally, Redis broker in production.
 # The in-memory broker names a host so kombu doesn't warn "No hostname was supplied" when an
@@ -194,6 +209,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# The worker survives a broker restart (issue 21): it reconnects for ever, at start-up too,
+# instead of exiting after 100 tries; tasks in flight when the connection drops are given
+# back (acks_late) rather than left running unacknowledgeable. Publishing (web processes
+# queuing after commit) gives up fast instead: every queue point has a sweep behind it.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "retry_on_timeout": True}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Workers log through LOGGING below (and its secret-redacting filter), not Celery's own root
 # handler: task arguments can carry magic links.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -281,6 +311,12 @@ CELERY_BEAT_SCHEDULE["retry-owed-refunds"] = {
     "task": "payments.tasks.retry_refunds",
     "schedule": 60.0,
 }
+# Stored Stripe events nothing processed (never queued: broker down at commit; or the task
+# gave up: database away longer than its retries) are queued again (issue 21).
+CELERY_BEAT_SCHEDULE["requeue-stale-stripe-events"] = {
+    "task": "payments.tasks.requeue_stale_stripe_events",
+    "schedule": 60.0,
+}
 
 # --- Security headers and login throttling (issue 7) -------------------------------------
 # Content-Security-Policy (django-csp 4) on every page: our own origin only, no inline
@@ -331,9 +367,17 @@ CORS_ORIGINS_CACHE_SECONDS = env.int("CORS_ORIGINS_CACHE_SECONDS", default=60)
 # CLIENT_IP_HEADER is unset) can't lock everyone out. Staff unlock people in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Per account, from any address: a doubling wait after 10 failures (accounts/throttling.py).
+    "accounts.throttling.AccountBackoffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Outermost and innermost (issue 21): whatever fails after an /api/ view has answered (CORS
+# headers, a cache that is down) never turns that answer into an error, and any error
+# there is still the JSON envelope. Added last, so they wrap everything above.
+MIDDLEWARE.insert(0, "alera.middleware.ApiResponseGuardMiddleware")
+MIDDLEWARE.append("alera.middleware.ApiViewResponseMiddleware")
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
@@ -343,6 +387,10 @@ AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "alera.settings.axes_client_ip"
 AXES_USERNAME_CALLABLE = "alera.settings.axes_username"
 AXES_VERBOSE = False
+# Password-reset requests (sliding windows, accounts/throttling.py): per client address and
+# per address asked for; a throttled request gets the same answer and no email.
+PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
 
 
 def axes_client_ip(request) -> str | None:

@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from accounts.models import Provider
 from alera.api.errors import ApiError
-from alera.api.ratelimit import client_ip
+from alera.api.ratelimit import rate_limited
 from customers.ical import calendar_feed_url
 from customers.selectors import (
     client_active_packages,
@@ -36,10 +35,8 @@ from customers.tokens import Purpose, token_peek_provider
 
 def _limited(request, *, group: str, rate: str) -> bool:
     """Count a portal request against a per-IP rate; True when over it."""
-    if not settings.RATELIMIT_ENABLE:
-        return False
-    usage = get_usage(request, group=group, key=client_ip, rate=rate, increment=True)
-    return bool(usage and usage["should_limit"])
+    usage = rate_limited(request, group=group, rate=rate)
+    return usage is not None and not usage.allowed
 
 
 def portal_render(request, template: str, context: dict, *, status: int = 200):

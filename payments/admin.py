@@ -113,7 +113,15 @@ class StripeEventAdmin(ReadOnlyAdmin):
     """The webhook inbox, as received. Reprocessing applies an event again through the same
     idempotent service the worker runs, so a second run has no second effect."""
 
-    list_display = ("event_id", "type", "account", "received_at", "processed_at", "short_error")
+    list_display = (
+        "event_id",
+        "type",
+        "account",
+        "received_at",
+        "processed_at",
+        "requeues",
+        "short_error",
+    )
     list_filter = ("type", ("processed_at", admin.EmptyFieldListFilter))
     search_fields = ("event_id", "type", "account")
     date_hierarchy = "received_at"

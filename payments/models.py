@@ -131,9 +131,21 @@ class StripeEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # When the requeue sweep queues this event again if it is still unprocessed, and how
+    # often it has: a task that gave up (database away longer than its retries) or was never
+    # queued (broker down at commit) is picked up again, with backoff (issue 21).
+    next_requeue_at = models.DateTimeField(null=True, blank=True)
+    requeues = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["next_requeue_at"],
+                condition=Q(processed_at__isnull=True),
+                name="stripe_event_unprocessed_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"

@@ -1,13 +1,21 @@
 from celery import shared_task
 
-from payments.services.events import stripe_event_process
+from payments.services.events import stripe_event_process, stripe_events_requeue_stale
 from payments.services.packs import package_expire_due
 from payments.services.refunds import refund_attempt, refunds_retry_due
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def process_stripe_event(event_pk: int) -> None:
+    """Apply a stored event. Its quick retries (1, 2, 4, 8, 16 s at most) end before the
+    requeue sweep's first look (2 minutes), which takes over from there."""
     stripe_event_process(event_pk=event_pk)
+
+
+@shared_task
+def requeue_stale_stripe_events() -> int:
+    """Beat, every minute: queue again the stored events nothing has processed."""
+    return stripe_events_requeue_stale()
 
 
 @shared_task

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from alera.celery import app as celery_app
 from tests import factories
 from tests.fakes.stripe_http import FakeStripe
+from tests.live_services import broker, live_redis  # noqa: F401  (fixtures for every suite)
 
 DEMO_ORIGIN = "https://partner.example"
 
@@ -87,7 +88,7 @@ def _no_network(monkeypatch, request):
 
 @pytest.fixture
 def frozen_minute():
-    """Stop the clock, so a burst of requests can't straddle a rate-limit window boundary."""
+    """Stop the clock, so no request of a burst leaves the sliding rate-limit window."""
     with time_machine.travel(timezone.now(), tick=False):
         yield
 

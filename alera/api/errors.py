@@ -9,6 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from alera.api.text import encodable
+
 logger = logging.getLogger("alera.api")
 
 
@@ -51,7 +53,7 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
     if isinstance(exc, ApiError):
-        return Response({"error": exc.message, **exc.hints}, status=exc.status_code)
+        return Response({"error": encodable(exc.message), **exc.hints}, status=exc.status_code)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -65,7 +67,7 @@ def exception_handler(exc, context):
         message = "Forbidden."
     else:
         message = first_message(response.data)
-    response.data = {"error": message}
+    response.data = {"error": encodable(message)}
     return response
 
 

@@ -4,8 +4,9 @@ Threads book free, paid and pack seats, pay, abandon and cancel, and Stripe deli
 events late, twice and out of order, all at once. Afterwards no class is oversold,
 `enrolledCount` matches the rows, every payment is one seat or one refund, and every pack's
 ledger sums to its balance. A second run adds payments that arrive after their hold expired
-(before and after the sweep) while Stripe's refunds are down, and checks every payment
-against what the Stripe fake really refunded, to the cent, once the outage is over.
+(before and after the sweep) while Stripe's refunds are down and then while the broker (a
+Redis the test starts and stops) is down too, and checks every payment against what the
+Stripe fake really refunded, to the cent, once both outages are over.
 """
 
 import datetime as dt
@@ -24,11 +25,13 @@ from classes.models import ClassSession, Enrollment
 from classes.services.holds import holds_release_expired
 from customers.tokens import Purpose, token_make
 from payments.models import ClientPackage, Payment, PaymentRefund, StripeEvent
+from payments.services.events import stripe_events_requeue_stale
 from payments.services.refunds import refunds_retry_due
 from tests import factories
 from tests.concurrency import POSTGRES_CONCURRENCY
 from tests.conftest import DEMO_ORIGIN
 from tests.fakes.webhooks import completed_event, expired_event, post_event
+from tests.live_services import celery_connections_reset
 
 pytestmark = POSTGRES_CONCURRENCY
 
@@ -310,8 +313,32 @@ def test_expired_and_completed_racing_for_a_resold_seat_refund_the_late_payer(
     assert payment.refunded_cents == payment.amount_cents
 
 
-def test_late_payments_during_a_refund_outage_still_end_one_seat_or_one_refund_to_the_cent(
-    provider, minted, settings, fake_stripe
+class BrokerOutage:
+    """Celery publishing to the test's own Redis, stopped: every `.delay` fails as it does
+    in production while the broker is down. On leaving, tasks run eagerly again."""
+
+    def __init__(self, redis_server) -> None:
+        self.redis = redis_server
+
+    def __enter__(self):
+        from alera.celery import app
+
+        self.saved = app.conf.broker_url
+        app.conf.broker_url, app.conf.task_always_eager = self.redis.url, False
+        celery_connections_reset(app)
+        self.redis.stop()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        from alera.celery import app
+
+        self.redis.start()
+        app.conf.broker_url, app.conf.task_always_eager = self.saved, True
+        celery_connections_reset(app)
+
+
+def test_late_payments_during_refund_and_broker_outages_end_one_seat_or_one_refund_to_the_cent(
+    provider, minted, settings, fake_stripe, live_redis
 ):
     settings.RATELIMIT_ENABLE = False
     start = timezone.now().replace(microsecond=0)
@@ -340,13 +367,24 @@ def test_late_payments_during_a_refund_outage_still_end_one_seat_or_one_refund_t
         actions = ["book_paid", "pay", "pay_late", "sweep_holds", "sweep_refunds", "cancel"]
         _run(world, minted, rng.choices(actions, [5, 3, 6, 1, 1, 2], k=120))
         assert PaymentRefund.objects.filter(status=PaymentRefund.Status.PENDING).exists()
-        # Phase 3: Stripe is back; the beat keeps sweeping until nothing is owed.
+        # Phase 3: the broker goes away too. Webhooks are still acknowledged and stored, but
+        # no task can be queued: paid events wait unprocessed (the hold sweep keeps their
+        # holds), and refunds owed wait on their rows.
+        with BrokerOutage(live_redis):
+            world.early = list(world.payments)
+            clock.move_to(start + dt.timedelta(minutes=65))
+            _run(world, minted, rng.choices(actions, [4, 3, 6, 1, 1, 2], k=60))
+        assert StripeEvent.objects.filter(processed_at__isnull=True).exists()
+        # Phase 4: Stripe and the broker are back; the beat keeps sweeping until nothing is
+        # owed and every stored event is processed.
         for hours in range(4, 10):
             clock.move_to(start + dt.timedelta(hours=hours))
+            stripe_events_requeue_stale()
             refunds_retry_due()
             holds_release_expired()
 
     assert world.errors == []
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     _assert_no_oversell(minted, classes)
     _assert_every_payment_is_one_seat_or_one_refund()
     _assert_money_matches_stripe(fake_stripe)
