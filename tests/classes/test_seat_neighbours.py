@@ -13,10 +13,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from accounts.models import Provider
 from alera.api.errors import ApiError
 from classes.models import ClassSession, Enrollment, Service, WaitlistEntry
 from classes.services.cancellation import enrollment_cancel, session_cancel
 from classes.services.holds import holds_release_expired
+from customers.models import Client
 from customers.tokens import Purpose, token_make
 from payments.gateway.base import Refund
 from payments.models import ClientPackage, PackageCreditEntry, Payment, PaymentRefund, StripeEvent
@@ -622,3 +624,45 @@ def test_cancelling_again_answers_with_the_window_recorded_at_the_cancel(
     Enrollment.objects.filter(pk=booking.pk).update(cancel_window_hours=None)  # older rows
     older = enrollment_cancel(enrollment=Enrollment.objects.get(pk=booking.pk))
     assert older.cancel_window_hours == 48
+
+
+def test_a_pack_booking_keeps_the_packs_customer_and_needs_no_stripe(book, world):
+    package = world.home.packs[3]
+    Provider.objects.filter(pk=world.home.provider.pk).update(stripe_charges_enabled=False)
+    clients = Client.objects.count()
+
+    enrollment = _booked(
+        book(
+            world.home.classes[0],
+            email="someone-else@example.com",
+            useClientPackageId=package.public_id,
+            customerToken=_token(package),
+        )
+    )
+
+    assert enrollment.client_id == package.client_id
+    assert Client.objects.count() == clients
+
+
+def test_a_hold_is_priced_as_its_class_and_its_checkout_knows_the_payer(book, world, fake_stripe):
+    held = _booked(book(world.home.classes[0], email="payer@example.com"))
+
+    assert (held.price_cents, held.payment.amount_cents) == (2000, 2000)
+    (checkout,) = fake_stripe.calls("/v1/checkout/sessions")
+    assert checkout.params["customer_email"] == "payer@example.com"
+
+
+def test_a_cancel_with_one_cent_left_to_refund_asks_stripe_for_that_cent(
+    world, fake_stripe, django_capture_on_commit_callbacks
+):
+    booking = world.home.bookings[0]
+    refund_record_external(payment=booking.payment, stripe_refund_id="re_most", amount_cents=1999)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = enrollment_cancel(enrollment=booking)
+
+    assert fake_stripe.refunded_cents(booking.payment.payment_intent_id) == 1
+    refund = PaymentRefund.objects.get(payment=booking.payment, reason="cancel")
+    assert (refund.amount_cents, result.refund_id) == (1, refund.stripe_refund_id)
+    booking.refresh_from_db()
+    assert (booking.cancelled_by, booking.cancel_reason) == ("customer", "")
