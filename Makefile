@@ -55,9 +55,10 @@ fuzz: install
 audit: install
 	bash .ci/audit
 
-# Mutation testing of the money and seat core (docs/testing.md): mutmut 3 on SQLite, one
+# Mutation testing of the money and seat core (docs/testing.md): mutmut 3 on SQLite and local
+# memory (no shared Redis: its tests clear their cache), one
 # child process, results cached in mutants/. Slow, so never part of `make test`.
-MUTMUT := env -u DATABASE_URL nice -n 5 $(VENV)/bin/mutmut run --max-children 1
+MUTMUT := env -u DATABASE_URL REDIS_URL= nice -n 5 $(VENV)/bin/mutmut run --max-children 1
 
 mutate: install
 	-$(MUTMUT)
