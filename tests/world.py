@@ -133,6 +133,20 @@ def pack_booking(session: ClassSession, package: ClientPackage) -> Enrollment:
     )
 
 
+def held_booking(
+    session: ClassSession, payment: Payment, *, minutes_left: float = 20
+) -> Enrollment:
+    """A card hold on `session` for `payment`'s open Checkout, `minutes_left` to go."""
+    return factories.EnrollmentFactory(
+        class_session=session,
+        status=Enrollment.Status.PENDING_PAYMENT,
+        paid_with=Enrollment.PaidWith.CARD,
+        payment=payment,
+        hold_expires_at=timezone.now() + dt.timedelta(minutes=minutes_left),
+        confirmed_at=None,
+    )
+
+
 def build_studio(provider: Provider, *, days_out: float = 3) -> Studio:
     """One studio's share of the world; its classes start `days_out` days from now."""
     starts = timezone.now() + dt.timedelta(days=days_out)

@@ -26,7 +26,7 @@ from payments.services.refund_events import refund_record_external
 from payments.services.refunds import refund_made_by_stripe
 from tests import factories
 from tests.fakes.webhooks import completed_event, expired_event, post_event
-from tests.world import build_world, changed_since, pack_booking, snapshot
+from tests.world import build_world, changed_since, held_booking, pack_booking, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -404,14 +404,7 @@ def test_the_studio_cancelling_a_class_counts_live_bookings_and_refunds_no_unpai
 ):
     session = world.home.classes[0]
     hold_payment = factories.PaymentFactory(provider=world.home.provider)
-    held = factories.EnrollmentFactory(
-        class_session=session,
-        status=Enrollment.Status.PENDING_PAYMENT,
-        paid_with=Enrollment.PaidWith.CARD,
-        payment=hold_payment,
-        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
-        confirmed_at=None,
-    )
+    held = held_booking(session, hold_payment)
     gone = factories.EnrollmentFactory(
         class_session=session, status=Enrollment.Status.CANCELLED, cancelled_at=timezone.now()
     )

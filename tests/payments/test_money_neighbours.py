@@ -25,7 +25,7 @@ from payments.services.events import provider_stripe_status_set, stripe_event_pr
 from payments.services.gift_cards import gift_card_redeem
 from payments.services.packs import package_adjust, package_expire, package_expire_due
 from tests import factories
-from tests.world import build_world, changed_since, snapshot
+from tests.world import build_world, changed_since, held_booking, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -476,14 +476,7 @@ def _checkout_session(payment, *, metadata: bool) -> dict:
 def test_a_delayed_payment_failure_found_by_its_checkout_id_releases_that_seat_only(world, deliver):
     session = world.home.classes[0]
     payment = factories.PaymentFactory(provider=world.home.provider)
-    held = factories.EnrollmentFactory(
-        class_session=session,
-        status=Enrollment.Status.PENDING_PAYMENT,
-        paid_with=Enrollment.PaidWith.CARD,
-        payment=payment,
-        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
-        confirmed_at=None,
-    )
+    held = held_booking(session, payment)
     before = snapshot()
 
     deliver(
@@ -580,14 +573,7 @@ def test_refund_events_with_nothing_to_book_book_nothing(world, deliver, fields)
 
 def test_a_delayed_success_without_a_payment_intent_keeps_the_one_we_have(world, deliver):
     payment = factories.PaymentFactory(provider=world.home.provider, payment_intent_id="pi_known")
-    held = factories.EnrollmentFactory(
-        class_session=world.home.classes[0],
-        status=Enrollment.Status.PENDING_PAYMENT,
-        paid_with=Enrollment.PaidWith.CARD,
-        payment=payment,
-        hold_expires_at=timezone.now() + dt.timedelta(minutes=20),
-        confirmed_at=None,
-    )
+    held = held_booking(world.home.classes[0], payment)
 
     deliver(
         "checkout.session.async_payment_succeeded",
@@ -712,3 +698,19 @@ def test_a_commit_through_the_api_debits_for_the_appointment_it_names(post, worl
         2500,
     )
     assert changed_since(before) == {"GiftCard": {card.pk}, "GiftCardRedemption": {row.pk}}
+
+
+def test_a_completion_that_needed_no_payment_confirms_and_keeps_the_payment_intent(world, deliver):
+    payment = factories.PaymentFactory(provider=world.home.provider, payment_intent_id="pi_had")
+    held = held_booking(world.home.classes[0], payment)
+
+    deliver(
+        "checkout.session.completed",
+        dict(_checkout_session(payment, metadata=True), payment_status="no_payment_required"),
+        account=payment.stripe_account_id,
+    )
+
+    payment.refresh_from_db()
+    held.refresh_from_db()
+    assert (payment.status, payment.payment_intent_id) == (Payment.Status.PAID, "pi_had")
+    assert held.status == Enrollment.Status.CONFIRMED
