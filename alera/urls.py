@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.media import avatar_serve
 from alera import views
@@ -10,7 +10,11 @@ api_patterns = [
     path("", include("payments.api_urls")),
     path("", include("customers.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", template_name="api/docs.html"),
+        name="api-docs",
+    ),
     re_path(r"^.*$", views.api_not_found),
 ]
 

@@ -4,7 +4,7 @@
 from django.conf import settings
 
 from classes.ics import enrollment_ics
-from classes.models import ClassSession, Enrollment, WaitlistEntry
+from classes.models import Appointment, ClassSession, Enrollment, WaitlistEntry
 from classes.selectors import waitlist_active, waitlist_position
 from classes.services.common import cancel_link, owner_emails
 from customers.emails import Email, email_builder
@@ -178,4 +178,22 @@ def late_payment_refunded(*, enrollment_id: int) -> Email | None:
         subject=f"Refunded: {enrollment.class_session.name_snapshot}",
         context=_context(enrollment),
         provider=enrollment.provider,
+    )
+
+
+@email_builder("appointment_booked")
+def appointment_booked(*, appointment_id: int) -> Email | None:
+    """The customer's confirmation of a visit the studio booked for them."""
+    appointment = (
+        Appointment.objects.select_related("provider", "service", "client", "instructor")
+        .filter(pk=appointment_id, status=Appointment.Status.SCHEDULED)
+        .first()
+    )
+    if appointment is None:
+        return None
+    return Email(
+        to=[appointment.client.email],
+        subject=f"Booked: {appointment.service.name} at {appointment.provider.display_name}",
+        context={"appointment": appointment},
+        provider=appointment.provider,
     )

@@ -24,6 +24,8 @@ WEEKDAYS = [
 ]
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DEFAULTS_DURATION = "Empty: the service's duration."
+DEFAULTS_CAPACITY = "Empty: the service's default capacity."
 # How far from today the dashboard schedules, either way. Beyond it a date is a typo (2062 for
 # 2026), and near year 1 or 9999 converting a local time to UTC overflows (a 500), so the
 # bound keeps those out too.
@@ -126,9 +128,14 @@ class InstructorForm(forms.Form):
 class _CatalogueChoices(forms.Form):
     """Service and instructor pickers limited to the studio's live records."""
 
-    service = forms.ModelChoiceField(queryset=Service.objects.none(), to_field_name="public_id")
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), to_field_name="public_id", empty_label="Choose a service"
+    )
     instructor = forms.ModelChoiceField(
-        queryset=Instructor.objects.none(), to_field_name="public_id", required=False
+        queryset=Instructor.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label="No instructor",
     )
 
     def __init__(self, *args, provider, **kwargs):
@@ -142,13 +149,23 @@ class _CatalogueChoices(forms.Form):
             provider=provider, archived_at__isnull=True
         )
 
+    def has_services(self) -> bool:
+        """False when the studio has no live service yet: the page then says to create one."""
+        return "service" not in self.fields or self.fields["service"].queryset.exists()
+
 
 class SessionForm(CentsFormMixin, _CatalogueChoices):
     scheduled_at = when_field("Starts at")
     duration_min = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=600, required=False
+        label="Duration (minutes)",
+        min_value=5,
+        max_value=600,
+        required=False,
+        help_text=DEFAULTS_DURATION,
     )
-    capacity = forms.IntegerField(min_value=1, max_value=500, required=False)
+    capacity = forms.IntegerField(
+        min_value=1, max_value=500, required=False, help_text=DEFAULTS_CAPACITY
+    )
     price = money_field(required=False, help_text="Empty: the service's price.")
     public_note = forms.CharField(max_length=500, required=False, label="Note for customers")
 
@@ -178,7 +195,7 @@ class SessionEditForm(SessionForm):
         del self.fields["service"]
         for name in ("duration_min", "capacity", "price"):
             self.fields[name].required = True
-        self.fields["price"].help_text = ""
+            self.fields[name].help_text = ""
         self.fields["scheduled_at"].validators = [within_horizon]
         self.session = session
 
@@ -194,7 +211,11 @@ class SessionEditForm(SessionForm):
 
 class SeriesForm(CentsFormMixin, _CatalogueChoices):
     weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Days"
+        choices=WEEKDAYS,
+        coerce=int,
+        # The class names the wrapper, which alera.css lays out as one row of days.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "day-picker"}),
+        label="Days",
     )
     local_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     start_date = forms.DateField(widget=DATE_WIDGET, validators=[within_horizon])
@@ -204,7 +225,9 @@ class SeriesForm(CentsFormMixin, _CatalogueChoices):
     count = forms.IntegerField(
         min_value=1, max_value=200, required=False, label="…or number of sessions"
     )
-    capacity = forms.IntegerField(min_value=1, max_value=500, required=False)
+    capacity = forms.IntegerField(
+        min_value=1, max_value=500, required=False, help_text=DEFAULTS_CAPACITY
+    )
     price = money_field(required=False, help_text="Empty: the service's price.")
 
     def clean(self):
@@ -268,6 +291,12 @@ class CancelBookingForm(forms.Form):
     )
     reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
 
+    def __init__(self, *args, with_refund: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_refund:
+            # Nothing was paid: no money choice to offer (the service refunds nothing).
+            del self.fields["refund"]
+
 
 class AppointmentForm(CentsFormMixin, _CatalogueChoices):
     client_name = forms.CharField(max_length=120, label="Customer name")
@@ -275,7 +304,11 @@ class AppointmentForm(CentsFormMixin, _CatalogueChoices):
     client_phone = forms.CharField(max_length=20, required=False, label="Customer phone")
     starts_at = when_field("Starts at")
     duration_min = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=600, required=False
+        label="Duration (minutes)",
+        min_value=5,
+        max_value=600,
+        required=False,
+        help_text=DEFAULTS_DURATION,
     )
     price = money_field(required=False, help_text="Empty: the service's price.")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

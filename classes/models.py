@@ -215,6 +215,7 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         ordering = ["class_session", "position"]
+        verbose_name_plural = "waitlist entries"
         constraints = [
             models.UniqueConstraint(
                 fields=["class_session", "client"],

@@ -74,6 +74,7 @@ def appointment_new(request):
         {
             "form": form,
             "title": "Book an appointment",
+            "missing_service": not form.has_services(),
             "submit": "Book",
             "back": "/dashboard/appointments/",
         },

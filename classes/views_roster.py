@@ -94,16 +94,22 @@ def enrollment_action(request, public_id: str, action: str):
 @dashboard_view
 @require_http_methods(["GET", "POST"])
 def enrollment_cancel_view(request, public_id: str):
-    """Cancel on the customer's behalf; the owner chooses whether to refund."""
+    """Cancel on the customer's behalf; the owner chooses whether to refund when there is
+    something to give back (a card payment or a pack credit), and a free booking, or a hold
+    nobody has paid for, is simply cancelled."""
     enrollment = tenant_get(
         Enrollment.objects.select_related("client", "class_session__service"), request, public_id
     )
     session = enrollment.class_session
     back = f"/dashboard/sessions/{session.public_id}/"
     late, _ = enrollment_cancel_preview(enrollment=enrollment)
+    paid = enrollment.amount_paid_cents
+    by_card = enrollment.paid_with == Enrollment.PaidWith.CARD and paid > 0
+    by_pack = enrollment.paid_with == Enrollment.PaidWith.PACK
     form = CancelBookingForm(
         request.POST if request.method == "POST" else None,
         initial={"refund": "no" if late else "yes"},
+        with_refund=by_card or by_pack,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +117,7 @@ def enrollment_cancel_view(request, public_id: str):
                 enrollment=enrollment,
                 reason=form.cleaned_data["reason"],
                 by="owner",
-                refund=form.cleaned_data["refund"],
+                refund=form.cleaned_data.get("refund", False),
             )
         except ApiError as exc:
             messages.error(request, exc.message)
@@ -121,19 +127,20 @@ def enrollment_cancel_view(request, public_id: str):
             )
             messages.success(request, f"Booking of {enrollment.client.name} cancelled.{refunded}")
             return redirect(back)
-    paid = enrollment.amount_paid_cents
-    if enrollment.paid_with == Enrollment.PaidWith.CARD and paid:
-        detail = f"They paid ${paid / 100:,.2f} by card. "
-    elif enrollment.paid_with == Enrollment.PaidWith.PACK:
-        detail = "They used a pack credit; a refund returns the credit. "
-    else:
-        detail = "It was a free booking. "
     window = session.service.cancel_window_hours
-    detail += (
+    policy = (
         f"It is less than {window} hours before class: the policy gives no refund."
         if late
         else f"It is more than {window} hours before class: the policy is a full refund."
     )
+    if by_card:
+        detail = f"They paid ${paid / 100:,.2f} by card. {policy}"
+    elif by_pack:
+        detail = f"They used a pack credit; a refund returns the credit. {policy}"
+    elif enrollment.status == Enrollment.Status.PENDING_PAYMENT:
+        detail = "They haven't paid yet: their held seat is released and nothing is charged."
+    else:
+        detail = "It was a free booking: there is nothing to refund."
     return dash_render(
         request,
         "dashboard/confirm.html",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.dashboard import bound_form, dash_render, dashboard_view, form_save, tenant_get
 from alera.api.errors import ApiError
+from alera.timefmt import format_when
 from classes.forms import (
     BlackoutForm,
     SeriesForm,
@@ -23,7 +24,7 @@ from classes.forms import (
     week_start,
     within_horizon,
 )
-from classes.models import Blackout, ClassSession
+from classes.models import Blackout, ClassSession, Service
 from classes.selectors import seat_counts
 from classes.services.cancellation import session_cancel
 from classes.services.schedule import (
@@ -70,6 +71,10 @@ def schedule(request):
         "dashboard/schedule.html",
         {
             "days": days.items(),
+            "has_sessions": any(days.values()),
+            "has_services": Service.objects.filter(
+                provider=provider, archived_at__isnull=True
+            ).exists(),
             "blackouts": blackouts,
             "monday": monday,
             "sunday": monday + dt.timedelta(days=6),
@@ -100,6 +105,7 @@ def session_new(request):
             "form": form,
             "title": "Add a session",
             "submit": "Schedule",
+            "missing_service": not form.has_services(),
             "back": "/dashboard/schedule/",
         },
     )
@@ -120,7 +126,12 @@ def series_new(request):
     return saved or dash_render(
         request,
         "dashboard/series_form.html",
-        {"form": form, "title": "Add a weekly series", "submit": "Create series"},
+        {
+            "form": form,
+            "title": "Add a weekly series",
+            "submit": "Create series",
+            "missing_service": not form.has_services(),
+        },
     )
 
 
@@ -222,7 +233,7 @@ def _series_message(result: SeriesResult) -> str:
 
 
 def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%a %b %-d, %H:%M %Z")
+    return format_when(moment)
 
 
 def _week_url(moment: dt.datetime) -> str:

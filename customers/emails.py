@@ -16,6 +16,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from alera.timefmt import format_when
+
 logger = logging.getLogger(__name__)
 
 
@@ -147,8 +149,7 @@ def build_class_reminder(*, enrollment_id: int) -> Email | None:
     starts = timezone.localtime(session.scheduled_at, provider.tz)
     return Email(
         to=[enrollment.client.email],
-        subject=f"Reminder: {session.name_snapshot} on {starts:%a %b} {starts.day} "
-        f"at {starts:%-I:%M %p}",
+        subject=f"Reminder: {session.name_snapshot}, {format_when(starts, provider.tz)}",
         context={
             "client": enrollment.client,
             "enrollment": enrollment,

@@ -174,7 +174,7 @@ def tip_page(request, token: str):
     try:
         appointment = appointment_for_tip_token(token=token)
     except ApiError as exc:
-        return link_problem(request, error=exc)
+        return link_problem(request, error=exc, token=token, purpose=Purpose.TIP)
     context = {
         "appointment": appointment,
         "provider": appointment.provider,

@@ -24,9 +24,11 @@ from alera.api.errors import ApiError
 from alera.api.ratelimit import rate_limited
 from customers.ical import calendar_feed_url
 from customers.selectors import (
+    CLIENT_GONE,
     client_active_packages,
     client_bookings,
     client_for_token,
+    client_waitlist,
     gift_card_for_code,
 )
 from customers.services import client_rotate_calendar_secret, client_sign_out, signin_link_send
@@ -56,23 +58,53 @@ def link_problem(request, *, error: ApiError, token: str = "", purpose=Purpose.C
         "provider": provider,
         "expired": bool(error.hints.get("expired")),
         "signed_out": bool(error.hints.get("signedOut")),
-        "message": error.message,
+        "tip": purpose == Purpose.TIP,
+        "detail": _detail_for_customer(error),
     }
     return portal_render(request, "customers/link_problem.html", context, status=error.status_code)
 
 
+def _detail_for_customer(error: ApiError) -> str:
+    """The error in a customer's words. A link that is bad, expired or signed out is
+    explained by the page itself (the services' "The token is invalid." is for partner
+    developers); a record that is gone is named."""
+    if error.status_code != 404:
+        return ""
+    if error.message == CLIENT_GONE:
+        return "We can't find your bookings at this studio any more."
+    return error.message
+
+
 def provider_for_form(studio: str) -> Provider | None:
-    """The studio a new-link form names, by public id (from a link) or handle (typed)."""
-    studio = studio.strip()
+    """The studio a new-link form names: its public id (from a link), or what a customer
+    types, its name as the emails show it (when only one studio has it) or its handle."""
+    studio = studio.strip()[:200]
     if not studio:
         return None
-    return Provider.objects.filter(Q(public_id=studio) | Q(handle=studio.lower())).first()
+    found = Provider.objects.filter(Q(public_id=studio) | Q(handle=studio.lower())).first()
+    if found is not None:
+        return found
+    named = list(Provider.objects.filter(display_name__iexact=studio)[:2])
+    return named[0] if len(named) == 1 else None
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def portal_home(request, token: str):
-    """Upcoming and past bookings, packs, gift-card lookup, calendar links, sign out."""
+    """Upcoming and past bookings, waitlist places, packs, gift-card lookup, calendar links,
+    sign out."""
+    return _portal_page(request, token)
+
+
+@never_cache
+@require_POST
+def portal_gift_card_check(request, token: str):
+    """The gift-card balance check: a POST, so the code never sits in a URL (browser
+    history, a shared screen's address bar, proxy logs). Answers with the portal page."""
+    return _portal_page(request, token, lookup=True)
+
+
+def _portal_page(request, token: str, *, lookup: bool = False):
     try:
         client = client_for_token(token=token)
     except ApiError as exc:
@@ -87,18 +119,19 @@ def portal_home(request, token: str):
         "provider": provider,
         "bookings": bookings,
         "packages": client_active_packages(client=client),
+        "waitlist": client_waitlist(client=client),
         "feed_url": feed_url,
         "webcal_url": webcal_url,
         "google_url": "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""),
-        **_gift_card_lookup(request, provider=provider),
+        **(_gift_card_lookup(request, provider=provider) if lookup else {}),
     }
     return portal_render(request, "customers/portal.html", context)
 
 
 def _gift_card_lookup(request, *, provider: Provider) -> dict:
-    code = (request.GET.get("code") or "").strip()
+    code = (request.POST.get("code") or "").strip()[:40]
     if not code:
-        return {}
+        return {"gift_error": "Enter the 16-character code from the gift card."}
     if _limited(request, group="portal.gift_card", rate="30/m"):
         return {"gift_code": code, "gift_error": "Too many lookups; try again in a minute."}
     card = gift_card_for_code(provider=provider, code=code)

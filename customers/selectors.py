@@ -7,16 +7,17 @@ secret), so one customer never sees another studio's or another customer's recor
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Provider
 from alera.api.errors import ApiError
-from classes.models import ClassSession, Enrollment
+from classes.models import ClassSession, Enrollment, WaitlistEntry
 from customers.models import Client
 from customers.tokens import Purpose, TokenInvalid, token_read
 from payments.models import ClientPackage, GiftCard
 
+CLIENT_GONE = "This customer no longer exists."
 # How many past bookings the summary and portal show (newest first).
 PAST_LIMIT = 50
 
@@ -37,7 +38,7 @@ def client_for_token(*, token: str | None, provider: Provider | None = None) -> 
         .first()
     )
     if client is None:
-        raise ApiError(404, "This customer no longer exists.")
+        raise ApiError(404, CLIENT_GONE)
     if client.signed_out_since(data.issued_at):
         raise ApiError(401, "You signed out, so this link no longer works.", signedOut=True)
     return client
@@ -70,6 +71,34 @@ def client_bookings(*, client: Client, now: dt.datetime | None = None) -> Bookin
     return Bookings(upcoming=list(upcoming), past=list(past))
 
 
+def client_waitlist(*, client: Client, now: dt.datetime | None = None) -> list[WaitlistEntry]:
+    """The client's places on waitlists of classes still ahead, soonest first, each with its
+    `place` (1-based among entries still waiting, as `waitlist_position` counts), one query."""
+    now = now or timezone.now()
+    waiting = Q(promoted_at__isnull=True, cancelled_at__isnull=True)
+    ahead = (
+        WaitlistEntry.objects.filter(
+            waiting, class_session=OuterRef("class_session"), position__lte=OuterRef("position")
+        )
+        .order_by()
+        .values("class_session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        WaitlistEntry.objects.filter(
+            waiting,
+            client=client,
+            provider_id=client.provider_id,
+            class_session__status=ClassSession.Status.SCHEDULED,
+            class_session__scheduled_at__gte=now,
+        )
+        .select_related("class_session")
+        .annotate(place=Subquery(ahead))
+        .order_by("class_session__scheduled_at", "pk")
+    )
+
+
 def client_active_packages(*, client: Client, now: dt.datetime | None = None) -> list:
     """Packs with credits left that have not expired, soonest expiry first."""
     now = now or timezone.now()
@@ -86,9 +115,13 @@ def client_active_packages(*, client: Client, now: dt.datetime | None = None) ->
 
 
 def gift_card_for_code(*, provider: Provider, code: str) -> GiftCard | None:
-    """The studio's gift card with this code (case-insensitive), read-only; None if unknown."""
-    code = "".join((code or "").split()).upper()
-    if len(code) != 16 or not code.isalnum():
+    """The studio's gift card with this code, read-only; None if unknown. Typed any way
+    (lower case, in fours, with dashes), as `gift_card_code_normalize` reads it."""
+    from payments.services.gift_cards import gift_card_code_normalize
+
+    try:
+        code = gift_card_code_normalize(code)
+    except ApiError:
         return None
     return GiftCard.objects.filter(provider=provider, code=code).first()
 

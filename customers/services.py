@@ -46,6 +46,20 @@ def phone_normalize(raw: str, *, region: str = "US") -> str:
     return digits[:20]
 
 
+def phone_display(stored: str) -> str:
+    """A stored number (`15125550100`) for reading: "+1 512-555-0100"; digits `phonenumbers`
+    can't place are shown as stored."""
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse("+" + stored.lstrip("+"))
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_possible_number(number):
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 _CLIENT_INSERT_SQL = """
 INSERT INTO {table}
   (public_id, provider_id, name, email, phone, calendar_secret, created_at, tokens_valid_after)

@@ -14,6 +14,11 @@ urlpatterns = [
         name="portal-cancel",
     ),
     path(
+        "me/<str:token>/gift-card",
+        portal_views.portal_gift_card_check,
+        name="portal-gift-card",
+    ),
+    path(
         "me/<str:token>/calendar/rotate",
         portal_views.portal_rotate_calendar,
         name="portal-rotate-calendar",

@@ -222,6 +222,7 @@ class PackageCreditEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name_plural = "package credit entries"
 
     def __str__(self) -> str:
         return f"{self.reason} {self.delta:+d}"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,7 +54,9 @@ def dev_checkout(request, session_id: str):
         if request.POST.get("action") == "expire":
             payment_mark_expired(public_id=payment.public_id)
             return HttpResponseRedirect(payment.cancel_url or "/")
-    return render(request, "payments/dev_checkout.html", {"payment": payment})
+    # The studio's zone, as on every page the customer sees around this one.
+    with timezone.override(payment.provider.tz):
+        return render(request, "payments/dev_checkout.html", {"payment": payment})
 
 
 def _success_url(payment: Payment) -> str:

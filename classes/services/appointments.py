@@ -33,7 +33,8 @@ def appointment_create(
     price_cents: int | None = None,
     notes: str = "",
 ) -> Appointment:
-    """Book a 1:1 visit; duration and price default to the service's."""
+    """Book a 1:1 visit; duration and price default to the service's. The customer is
+    emailed the booking after commit (if it is still scheduled by then)."""
     for row in (service, client, instructor):
         if row is not None and row.provider_id != provider.pk:
             raise ApiError(404, f"No such {type(row).__name__.lower()} in this studio.")
@@ -51,6 +52,7 @@ def appointment_create(
     )
     appointment.full_clean()
     appointment.save()
+    email_queue("appointment_booked", appointment_id=appointment.pk)
     return appointment
 
 

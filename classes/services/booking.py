@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from alera.api.errors import ApiError, not_found
+from alera.timefmt import format_when
 from classes.errors import AlreadyBooked, ClassFull
 from classes.models import ClassSession, Enrollment
 from classes.selectors import booking_state, waitlist_active
@@ -169,7 +170,8 @@ def hold_seat(
         provider=session.provider,
         kind=Payment.Kind.ENROLLMENT,
         amount_cents=session.price_cents,
-        description=f"{session.name_snapshot}, {session.scheduled_at:%Y-%m-%d %H:%M} UTC",
+        description=f"{session.name_snapshot}, "
+        f"{format_when(session.scheduled_at, session.provider.tz)}",
         success_url=success_url,
         cancel_url=cancel_url,
         customer_email=client.email,

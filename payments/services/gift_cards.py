@@ -42,6 +42,13 @@ def gift_card_code_normalize(raw: str) -> str:
     return code
 
 
+def gift_card_code_display(code: str) -> str:
+    """Groups of four ("ABCD EFGH JKLM NPQR") so a code can be read out and typed back;
+    `gift_card_code_normalize` drops the spaces again, so any grouping is accepted."""
+    code = code or ""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
 def gift_card_checkout_start(
     *,
     provider: Provider,
@@ -100,7 +107,8 @@ def gift_card_expiry(payment: Payment) -> dt.datetime | None:
 
 
 def gift_card_on_paid(payment: Payment) -> None:
-    """Create the paid card once, with a fresh unique code and its expiry, and email it."""
+    """Create the paid card once, with a fresh unique code and its expiry, and email it (and
+    a receipt to the buyer when it is a gift to someone else)."""
     if GiftCard.objects.filter(payment=payment).exists():
         return
     details = payment.details
@@ -130,6 +138,9 @@ def gift_card_on_paid(payment: Payment) -> None:
     else:
         raise RuntimeError(f"Could not draw a unique gift card code for {payment.public_id}.")
     email_queue("gift_card_delivered", gift_card_id=card.pk)
+    if gift_card_delivery_address(card)[1] != card.purchaser_email:
+        # The card went to someone else: the buyer still gets a receipt of what they paid.
+        email_queue("gift_card_receipt", gift_card_id=card.pk)
 
 
 def gift_card_delivery_address(card: GiftCard) -> tuple[str, str]:

@@ -52,6 +52,21 @@ def test_admin_index_lists_every_app_for_staff(admin_client):
         assert name in response.text
 
 
+def test_admin_names_read_as_english_plurals(admin_client):
+    index = admin_client.get(reverse("admin:index")).text
+    for name in ("Waitlist entries", "Package credit entries", "API keys"):
+        assert name in index
+    for wrong in ("entrys", "Api keys"):
+        assert wrong not in index
+
+
+def test_the_enrollment_changelist_uses_five_compact_columns(admin_client, rows):
+    response = admin_client.get(_url(type(rows.enrollment), "changelist"))
+    headers = [h for h in response.context["cl"].list_display if h != "action_checkbox"]
+    assert headers == ["public_id", "booked_class", "customer", "state", "booked"]
+    assert "css/admin.css" in response.text
+
+
 def test_admin_requires_a_staff_login(client, rows):
     response = client.get(_url(type(rows.payment), "changelist"))
     assert response.status_code == 302

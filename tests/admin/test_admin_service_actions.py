@@ -146,7 +146,7 @@ def test_resend_gift_card_delivery_goes_to_the_recipient(
     assert "Queued 1 gift_card_delivered email(s)." in _messages(response)
     [email] = mail.outbox
     assert email.to == ["robin@example.com"]
-    assert "ADMNGIFTCARD2345" in email.body
+    assert "ADMN GIFT CARD 2345" in email.body
 
 
 def test_resend_pack_purchase_email(admin_client, rows, django_capture_on_commit_callbacks):

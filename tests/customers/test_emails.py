@@ -57,7 +57,7 @@ def test_reminder_goes_out_once_within_24_hours_in_the_studios_time(
 def _assert_reminder(customer, seat):
     [message] = mail.outbox
     assert message.to == ["jane@example.com"]
-    assert message.subject == "Reminder: Reformer Pilates on Mon May 18 at 11:00 AM"
+    assert message.subject == "Reminder: Reformer Pilates, Mon 18 May, 11:00 AM CDT"
     assert "Sculpt Co" in message.from_email
     assert "11:00 AM" in message.body
     html = message.alternatives[0][0]
@@ -176,5 +176,5 @@ def test_reminder_times_follow_the_studio_across_dst(provider, django_capture_on
     factories.EnrollmentFactory(class_session=session)
     _run_beat(dt.datetime(2026, 3, 8, 20, 0, tzinfo=dt.UTC), django_capture_on_commit_callbacks)
     [message] = mail.outbox
-    assert message.subject.endswith("on Mon Mar 9 at 9:00 AM")
+    assert message.subject.endswith(", Mon 9 Mar, 9:00 AM CDT")
     assert timezone.is_aware(session.scheduled_at)

@@ -85,14 +85,29 @@ def test_gift_card_lookup_shows_the_balance_of_this_studios_card(client, custome
     factories.GiftCardFactory(
         provider=customer.provider, code="ABCD1234EFGH5678", initial_cents=10000, balance_cents=2500
     )
-    html = client.get(_home(customer_token), {"code": "abcd 1234 efgh 5678"}).content.decode()
+    html = _check(client, customer_token, "abcd 1234 efgh 5678")
     assert "$25.00" in html
     assert "$100.00" in html
 
 
+def _check(client, token: str, code: str) -> str:
+    return client.post(f"{_home(token)}/gift-card", {"code": code}).content.decode()
+
+
+def test_the_gift_card_check_is_a_post_so_the_code_stays_out_of_the_url(
+    client, customer, customer_token
+):
+    factories.GiftCardFactory(provider=customer.provider, code="ABCD1234EFGH5678")
+    page = client.get(_home(customer_token), {"code": "ABCD1234EFGH5678"}).content.decode()
+    assert f'method="post" action="{_home(customer_token)}/gift-card#gift-card"' in page
+    assert 'data-testid="gift-balance"' not in page  # a code in the address is not looked up
+    assert client.get(f"{_home(customer_token)}/gift-card").status_code == 405
+    assert 'data-testid="gift-balance"' in _check(client, customer_token, "ABCD-1234-EFGH-5678")
+
+
 def test_gift_card_of_another_studio_is_not_found(client, customer, customer_token, other_provider):
     factories.GiftCardFactory(provider=other_provider, code="ZZZZ1234EFGH5678")
-    html = client.get(_home(customer_token), {"code": "ZZZZ1234EFGH5678"}).content.decode()
+    html = _check(client, customer_token, "ZZZZ1234EFGH5678")
     assert "No gift card with that code at this studio." in html
     assert 'data-testid="gift-balance"' not in html
 
@@ -100,8 +115,8 @@ def test_gift_card_of_another_studio_is_not_found(client, customer, customer_tok
 @time_machine.travel(dt.datetime(2026, 5, 18, 12, 0, 5, tzinfo=dt.UTC), tick=False)
 def test_gift_card_lookups_are_rate_limited(client, customer, customer_token):
     for _ in range(30):
-        client.get(_home(customer_token), {"code": "NOPE1234NOPE1234"})
-    html = client.get(_home(customer_token), {"code": "NOPE1234NOPE1234"}).content.decode()
+        _check(client, customer_token, "NOPE1234NOPE1234")
+    html = _check(client, customer_token, "NOPE1234NOPE1234")
     assert "Too many lookups" in html
 
 
@@ -227,3 +242,73 @@ def test_portal_query_count_does_not_grow_with_bookings(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(_home(customer_token)).content.decode()
     assert html.count('data-testid="upcoming-booking"') == 8
+
+
+def test_portal_shows_each_waitlist_place_with_its_position(
+    client, customer, customer_token, other_provider
+):
+    full = factories.ClassSessionFactory(
+        provider=customer.provider,
+        scheduled_at=timezone.now() + dt.timedelta(days=2),
+        service__name="Sunrise Flow",
+    )
+    first = factories.ClientFactory(provider=customer.provider)
+    gone = factories.ClientFactory(provider=customer.provider)
+    factories.WaitlistEntryFactory(class_session=full, client=first, position=1)
+    factories.WaitlistEntryFactory(
+        class_session=full, client=gone, position=2, cancelled_at=timezone.now()
+    )
+    entry = factories.WaitlistEntryFactory(class_session=full, client=customer, position=3)
+    past = factories.ClassSessionFactory(
+        provider=customer.provider,
+        scheduled_at=timezone.now() - dt.timedelta(days=1),
+        service__name="Old Class",
+    )
+    factories.WaitlistEntryFactory(class_session=past, client=customer, position=1)
+    elsewhere = factories.ClientFactory(provider=other_provider, email=customer.email)
+    factories.WaitlistEntryFactory(
+        class_session__provider=other_provider,
+        class_session__service__name="Other Studio Class",
+        client=elsewhere,
+        position=1,
+    )
+
+    html = client.get(_home(customer_token)).content.decode()
+
+    [row] = re.findall(r'data-testid="waitlist-entry" data-entry="([^"]+)"', html)
+    assert row == entry.public_id
+    assert "#2 on the waitlist" in html  # the cancelled entry ahead doesn't count
+    assert "Sunrise Flow" in html
+    assert "Old Class" not in html
+    assert "Other Studio Class" not in html
+
+
+def test_portal_without_waitlist_places_shows_no_waitlist_section(client, customer, customer_token):
+    assert 'id="waitlist"' not in client.get(_home(customer_token)).content.decode()
+
+
+@pytest.mark.parametrize("token", ["garbage", "x" * 1200])
+def test_the_broken_link_page_speaks_to_a_customer_not_a_developer(client, customer, token):
+    html = client.get(_home(token)).content.decode()
+    visible = html.lower().replace('name="csrfmiddlewaretoken"', "")
+    assert "token" not in visible
+    assert "handle" not in visible
+    assert "sculpt-co" not in visible
+    assert "The studio's name, as in its emails" in html
+
+
+def test_the_new_link_form_finds_the_studio_by_the_name_its_emails_show(
+    client, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/me/new-link", {"studio": "sculpt co", "email": customer.email})
+    assert response.status_code == 200
+    [message] = mail.outbox
+    assert message.to == [customer.email]
+
+
+def test_a_deleted_customer_link_says_so_in_plain_words(client, customer, customer_token):
+    customer.delete()
+    html = client.get(_home(customer_token)).content.decode()
+    assert "find your bookings at this studio any more." in html
+    assert "This customer no longer exists" not in html

@@ -104,6 +104,12 @@ def test_a_user_with_two_studios_switches_between_them(studio, other_studio):
     page = browser.get("/dashboard/services/").content.decode()
     assert "Other Co" in page
     assert 'name="provider"' in page
+    # An explicit button submits the choice (the change-to-submit script is only a shortcut).
+    switcher = page[
+        page.index('class="switcher"') : page.index("</form>", page.index('class="switcher"'))
+    ]
+    assert '<button type="submit" class="btn-small btn-ghost">Switch</button>' in switcher
+    assert "<noscript>" not in switcher
     browser.post("/dashboard/studio/switch/", {"provider": other_studio.provider.public_id})
     assert browser.session[SESSION_KEY] == other_studio.provider.public_id
     # Now working as staff of the other studio: its records are visible, the first one's not.

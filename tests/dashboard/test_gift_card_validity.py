@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from alera.timefmt import format_date
 from payments.models import GiftCard
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_gift_card_pages_show_the_expiry_and_mark_expired_cards(owner_client, st
     expires = (timezone.now() + dt.timedelta(days=3)).replace(microsecond=0)
     GiftCard.objects.filter(pk=card.pk).update(expires_at=expires)
     local = expires.astimezone(studio.provider.tz)
-    shown = f"{local:%b} {local.day}, {local.year}"
+    shown = format_date(local)
     detail_url = f"/dashboard/gift-cards/{card.public_id}/"
 
     listing = owner_client.get("/dashboard/gift-cards/").content.decode()

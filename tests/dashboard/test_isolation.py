@@ -1,66 +1,46 @@
 """Tenancy and access on every dashboard page: another studio's ids are 404, every page
-needs a login, and staff can't reach owner-only pages."""
+needs a login, and staff can't reach owner-only pages. The pages come from the shared
+registry (tests/pages.py), which the accessibility check walks too."""
 
 import pytest
 
-from accounts.dashboard_urls import studio_patterns
 from classes.models import ClassSession, Enrollment, Service, WaitlistEntry
 from payments.models import ClientPackage, GiftCard
-from tests.dashboard.urls import (
-    OWNER_ONLY,
-    PAGES_WITH_IDS,
-    PAGES_WITHOUT_IDS,
-    case_id,
-    url_for,
-)
+from tests.pages import STUDIO_PAGES
 
 pytestmark = pytest.mark.django_db
 
-WITH_IDS = [
-    pytest.param(name, kwargs, method, id=case_id(name, kwargs, method))
-    for name, kwargs, methods in PAGES_WITH_IDS
-    for method in methods
+ALL_PAGES = [
+    pytest.param(page, method, id=f"{method} {page.case_id}")
+    for page in STUDIO_PAGES
+    for method in page.methods
 ]
-ALL_PAGES = WITH_IDS + [
-    pytest.param(name, kwargs, method, id=case_id(name, kwargs, method))
-    for name, kwargs, methods in PAGES_WITHOUT_IDS
-    for method in methods
-]
+WITH_IDS = [p for p in ALL_PAGES if p.values[0].has_ids]
 
 
-def test_every_studio_page_is_listed_in_the_walk():
-    listed = {name for name, _, _ in PAGES_WITH_IDS + PAGES_WITHOUT_IDS}
-    assert listed == {p.name for p in studio_patterns}
-
-
-@pytest.mark.parametrize(("name", "kwargs", "method"), WITH_IDS)
-def test_another_studios_id_is_a_404_and_changes_nothing(
-    studio, other_studio, name, kwargs, method
-):
+@pytest.mark.parametrize(("page", "method"), WITH_IDS)
+def test_another_studios_id_is_a_404_and_changes_nothing(studio, other_studio, page, method):
     from tests.dashboard.conftest import logged_in
 
     intruder = logged_in(other_studio.owner)
     before = _snapshot(studio)
-    url = url_for(name, kwargs, studio.ids())
+    url = page.url(studio.ids())
     response = intruder.get(url) if method == "GET" else intruder.post(url, _any_form())
     assert response.status_code == 404
     assert _snapshot(studio) == before
 
 
-@pytest.mark.parametrize(("name", "kwargs", "method"), ALL_PAGES)
-def test_every_page_requires_login(client, studio, name, kwargs, method):
-    url = url_for(name, kwargs, studio.ids())
+@pytest.mark.parametrize(("page", "method"), ALL_PAGES)
+def test_every_page_requires_login(client, studio, page, method):
+    url = page.url(studio.ids())
     response = client.get(url) if method == "GET" else client.post(url, _any_form())
     assert response.status_code == 302
     assert response["Location"].startswith("/dashboard/login/?next=")
 
 
-@pytest.mark.parametrize(
-    ("name", "kwargs", "method"),
-    [p for p in ALL_PAGES if p.values[0] in OWNER_ONLY],
-)
-def test_staff_get_403_on_owner_only_pages(staff_client, studio, name, kwargs, method):
-    url = url_for(name, kwargs, studio.ids())
+@pytest.mark.parametrize(("page", "method"), [p for p in ALL_PAGES if p.values[0].owner_only])
+def test_staff_get_403_on_owner_only_pages(staff_client, studio, page, method):
+    url = page.url(studio.ids())
     response = staff_client.get(url) if method == "GET" else staff_client.post(url, _any_form())
     assert response.status_code == 403
     assert b"Only the studio&#x27;s owners" in response.content
@@ -81,11 +61,9 @@ def test_staff_nav_hides_keys_and_team(staff_client):
     assert "/dashboard/team/" not in page
 
 
-@pytest.mark.parametrize(
-    ("name", "kwargs", "method"), [p for p in ALL_PAGES if p.values[2] == "GET"]
-)
-def test_every_page_renders_for_its_owner(owner_client, studio, name, kwargs, method):
-    response = owner_client.get(url_for(name, kwargs, studio.ids()), follow=True)
+@pytest.mark.parametrize(("page", "method"), [p for p in ALL_PAGES if p.values[1] == "GET"])
+def test_every_page_renders_for_its_owner(owner_client, studio, page, method):
+    response = owner_client.get(page.url(studio.ids()), follow=True)
     assert response.status_code == 200
     assert studio.provider.timezone in response.content.decode()
 

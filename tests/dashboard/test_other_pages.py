@@ -9,15 +9,34 @@ from django.core import mail
 
 from classes.models import Appointment
 from customers.models import Client
-from payments.models import PackageCreditEntry, PackageType
+from payments.models import GiftCardRedemption, PackageCreditEntry, PackageType
+from payments.services.gift_cards import gift_card_code_display
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @time_machine.travel(dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC), tick=False)
-def test_book_an_appointment_for_a_new_customer(owner_client, studio):
-    response = owner_client.post(
+def test_book_an_appointment_for_a_new_customer(
+    owner_client, studio, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _book_pat(owner_client, studio)
+    assert "Appointment with Pat Private booked." in response.content.decode()
+    appointment = Appointment.objects.get(client__email="pat@example.com")
+    assert appointment.starts_at == dt.datetime(2026, 6, 1, 15, 0, tzinfo=dt.UTC)
+    assert appointment.price_cents == 9000
+    assert appointment.duration_min == studio.service.duration_min
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["pat@example.com"]
+    assert confirmation.subject.startswith(f"Booked: {studio.service.name}")
+    for part in (confirmation.body, confirmation.alternatives[0][0]):
+        assert "Mon 1 Jun, 10:00 AM CDT" in part
+        assert "Price: $90.00" in part
+
+
+def _book_pat(owner_client, studio):
+    return owner_client.post(
         "/dashboard/appointments/new/",
         {
             "service": studio.service.public_id,
@@ -32,11 +51,6 @@ def test_book_an_appointment_for_a_new_customer(owner_client, studio):
         },
         follow=True,
     )
-    assert "Appointment with Pat Private booked." in response.content.decode()
-    appointment = Appointment.objects.get(client__email="pat@example.com")
-    assert appointment.starts_at == dt.datetime(2026, 6, 1, 15, 0, tzinfo=dt.UTC)
-    assert appointment.price_cents == 9000
-    assert appointment.duration_min == studio.service.duration_min
 
 
 def test_appointment_form_errors_are_inline(owner_client, studio):
@@ -124,14 +138,16 @@ def test_sold_packs_show_remaining_credits_and_the_ledger_with_adjustments(owner
 
 
 def test_gift_cards_list_search_by_code_and_history(owner_client, studio):
-    other = factories.GiftCardFactory(provider=studio.provider, code="ZZZZ0000ZZZZ0000")
+    factories.GiftCardFactory(provider=studio.provider, code="ZZZZ0000ZZZZ0000")
     card = studio.gift_card
     page = owner_client.get("/dashboard/gift-cards/").content.decode()
-    assert card.code in page
-    assert other.code in page
+    assert gift_card_code_display(card.code) in page
+    assert "ZZZZ 0000 ZZZZ 0000" in page
     found = owner_client.get(f"/dashboard/gift-cards/?q={card.code[-6:].lower()}").content.decode()
-    assert card.code in found
-    assert other.code not in found
+    assert gift_card_code_display(card.code) in found
+    assert "ZZZZ 0000 ZZZZ 0000" not in found
+    grouped = owner_client.get("/dashboard/gift-cards/", {"q": "zzzz 0000 zzzz-0000"}).text
+    assert "ZZZZ 0000 ZZZZ 0000" in grouped
     factories.GiftCardFactory(
         provider=factories.ProviderFactory(handle="x"), code="ZZZZ1111ZZZZ1111"
     )
@@ -232,7 +248,7 @@ def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_cl
         package=studio.package, delta=-1, reason="used", enrollment=enrollment
     )
     ledger = owner_client.get(f"/dashboard/packs/{studio.package.public_id}/").text
-    assert "Jul 1, 09:00 CDT" in ledger
+    assert "Thu 1 Jul 2027, 9:00 AM CDT" in ledger
     factories.BlackoutFactory(
         provider=studio.provider,
         label="Roof repair",
@@ -240,4 +256,54 @@ def test_the_pack_ledger_and_the_schedule_blackout_banner_show_the_zone(owner_cl
         ends_at=dt.datetime(2027, 7, 2, 18, 0, tzinfo=dt.UTC),
     )
     schedule = owner_client.get("/dashboard/schedule/?week=2027-06-28").text
-    assert "Fri Jul 2 09:00 CDT \N{EN DASH} Fri Jul 2 13:00 CDT" in schedule
+    assert "Fri 2 Jul 2027, 9:00 AM CDT \N{EN DASH} Fri 2 Jul 2027, 1:00 PM CDT" in schedule
+
+
+def test_customer_phones_read_in_international_format(owner_client, studio):
+    jane = factories.ClientFactory(provider=studio.provider, name="Jane Doe", phone="15125550100")
+    listing = owner_client.get("/dashboard/customers/?q=jane").text
+    detail = owner_client.get(f"/dashboard/customers/{jane.public_id}/").text
+    assert "+1 512-555-0100" in listing
+    assert "+1 512-555-0100" in detail
+    assert "15125550100" not in listing + detail
+    assert "Jane Doe" in owner_client.get("/dashboard/customers/?q=512-555-0100").text
+
+
+def test_the_bookings_count_leaves_out_cancelled_ones_and_counts_visits(owner_client, studio):
+    jane = factories.ClientFactory(provider=studio.provider, name="Jane Doe")
+    factories.EnrollmentFactory(class_session=studio.session, client=jane)
+    factories.EnrollmentFactory(
+        class_session__provider=studio.provider, client=jane, status="Cancelled"
+    )
+    factories.AppointmentFactory(provider=studio.provider, client=jane)
+    factories.AppointmentFactory(provider=studio.provider, client=jane, status="Cancelled")
+    page = owner_client.get("/dashboard/customers/?q=jane").text
+    [count] = re.findall(r"Jane Doe</a></td><td>[^<]*</td><td[^>]*>[^<]*</td><td>(\d+)</td>", page)
+    assert count == "2"
+
+
+def test_a_gift_card_the_customer_paid_a_visit_with_is_on_their_page(owner_client, studio):
+    jane = factories.ClientFactory(provider=studio.provider, name="Jane Doe")
+    handed_over = factories.GiftCardFactory(
+        provider=studio.provider, code="HAND2345OVER6789", purchaser_email="someone@else.example"
+    )
+    visit = factories.AppointmentFactory(provider=studio.provider, client=jane)
+    GiftCardRedemption.objects.create(
+        gift_card=handed_over, appointment=visit, amount_cents=3000, balance_after_cents=7000
+    )
+    detail = owner_client.get(f"/dashboard/customers/{jane.public_id}/").text
+    assert "HAND 2345 OVER 6789" in detail
+    assert "Paid 1 visit with it" in detail
+    assert "Purchaser" not in detail
+
+
+def test_the_roster_shows_who_cancelled_and_the_customers_reason(owner_client, studio):
+    factories.EnrollmentFactory(
+        class_session=studio.session,
+        status="Cancelled",
+        cancelled_at=studio.session.scheduled_at - dt.timedelta(days=1),
+        cancelled_by="customer",
+        cancel_reason="Twisted my ankle",
+    )
+    page = owner_client.get(f"/dashboard/sessions/{studio.session.public_id}/").text
+    assert "Cancelled by the customer: “Twisted my ankle”" in page

@@ -125,11 +125,35 @@ def test_failed_refund_leaves_the_booking_and_says_so(owner_client, studio, fake
     assert paid.status == Enrollment.Status.CONFIRMED
 
 
-def test_cancel_form_needs_a_refund_choice(owner_client, studio):
-    response = owner_client.post(f"/dashboard/bookings/{studio.enrollment.public_id}/cancel/", {})
+def test_cancel_form_of_a_paid_booking_needs_a_refund_choice(owner_client, studio):
+    paid = paid_enrollment(studio.session)
+    response = owner_client.post(f"/dashboard/bookings/{paid.public_id}/cancel/", {})
     assert "This field is required." in response.content.decode()
-    studio.enrollment.refresh_from_db()
-    assert studio.enrollment.status == Enrollment.Status.CONFIRMED
+    paid.refresh_from_db()
+    assert paid.status == Enrollment.Status.CONFIRMED
+
+
+def test_cancelling_a_free_booking_offers_no_money_choice(
+    owner_client, studio, fake_stripe, django_capture_on_commit_callbacks
+):
+    free = studio.enrollment
+    assert (free.paid_with, free.amount_paid_cents) == (Enrollment.PaidWith.FREE, 0)
+    url = f"/dashboard/bookings/{free.public_id}/cancel/"
+    page = owner_client.get(url).text
+    assert "It was a free booking: there is nothing to refund." in page
+    assert 'name="refund"' not in page
+    assert "full refund" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url, {"reason": "Moved to Tuesday"}, follow=True)
+    assert f"Booking of {free.client.name} cancelled." in response.text
+    assert "Refunded" not in response.text
+    free.refresh_from_db()
+    assert (free.status, free.cancel_reason, free.refunded_cents) == (
+        "Cancelled",
+        "Moved to Tuesday",
+        0,
+    )
+    assert fake_stripe.calls("/v1/refunds") == []
 
 
 def test_open_seat_banner_then_promote_fills_the_seat(owner_client, studio):
@@ -139,13 +163,15 @@ def test_open_seat_banner_then_promote_fills_the_seat(owner_client, studio):
     factories.EnrollmentFactory(class_session=session)  # now full: 2 of 2
     page = roster(owner_client, session)
     assert "open-seat-banner" not in page
-    assert 'disabled title="No seat is free"' in page
+    assert 'disabled aria-describedby="promote-reason"' in page
+    assert 'id="promote-reason">Promote is off while no seat is free' in page
     owner_client.post(
         f"/dashboard/bookings/{studio.enrollment.public_id}/cancel/", {"refund": "no"}
     )
     page = roster(owner_client, session)
     assert "open-seat-banner" in page
     assert "A seat is open" in page
+    assert "promote-reason" not in page
     response = owner_client.post(
         f"/dashboard/waitlist/{studio.waitlist_entry.public_id}/promote/", follow=True
     )

@@ -6,7 +6,13 @@ import pytest
 from django.core import mail
 
 from payments.models import GiftCard, Payment
-from payments.services.gift_cards import CODE_ALPHABET, CODE_LENGTH, gift_card_code_new
+from payments.services.gift_cards import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    gift_card_code_display,
+    gift_card_code_new,
+    gift_card_code_normalize,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +67,21 @@ def test_paid_card_goes_to_the_recipient_with_the_gift_message(post, pay, fake_s
     assert len(card.code) == CODE_LENGTH
     assert card.code == card.code.upper()
     assert set(card.code) <= set(CODE_ALPHABET)
-    [message] = mail.outbox
+    message, receipt = mail.outbox
+    grouped = gift_card_code_display(card.code)
     assert message.to == ["robin@example.com"]
     assert "gift card for you" in message.subject
-    assert card.code in message.body
+    assert f"Your code: {grouped}" in message.body
     assert "Happy birthday, enjoy a class on me!" in message.body
     assert "Pat Buyer" in message.body
-    assert card.code in message.alternatives[0][0]
+    assert grouped in message.alternatives[0][0]
+    assert receipt.to == ["pat@example.com"]
+    assert "Receipt" in receipt.subject
+    for part in (receipt.body, receipt.alternatives[0][0]):
+        assert "Paid: $50.00" in part
+        assert "Robin Friend" in part
+        assert "robin@example.com" in part
+        assert card.code not in part.replace(" ", "")  # the code is the recipient's
 
 
 @pytest.mark.parametrize(
@@ -78,9 +92,10 @@ def test_card_goes_to_the_purchaser_unless_both_recipient_fields_are_set(
 ):
     post(URL, body(**recipient))
     pay(Payment.objects.get())
-    [message] = mail.outbox
+    [message] = mail.outbox  # the card itself is the buyer's receipt: no second email
     assert message.to == ["pat@example.com"]
-    assert GiftCard.objects.get().code in message.body
+    assert gift_card_code_display(GiftCard.objects.get().code) in message.body
+    assert "Paid: $50.00." in message.body
 
 
 def test_replayed_and_duplicate_events_create_one_card_and_one_email(post, pay, fake_stripe):
@@ -91,6 +106,12 @@ def test_replayed_and_duplicate_events_create_one_card_and_one_email(post, pay, 
     pay(payment, event_id="evt_gc_again")
     assert GiftCard.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_grouped_codes_read_in_fours_and_are_accepted_back_any_way():
+    assert gift_card_code_display("ABCDEFGHJKLMNPQR") == "ABCD EFGH JKLM NPQR"
+    for typed in ("ABCD EFGH JKLM NPQR", "abcd-efgh-jklm-npqr", " abcdefghjklmnpqr "):
+        assert gift_card_code_normalize(typed) == "ABCDEFGHJKLMNPQR"
 
 
 def test_codes_are_random_with_at_least_80_bits_and_no_ambiguous_characters():

@@ -1,10 +1,13 @@
 """The demo seed has what the README's packs and gift cards walk-through needs."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
-from classes.models import Appointment
+from classes.models import Appointment, Blackout, ClassSession
 from payments.models import PackageType
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +38,17 @@ def test_seed_gives_the_demo_studio_one_avatar_however_often_it_runs():
     provider = Provider.objects.get(handle="demo-studio")
     assert provider.avatar_key.endswith(".png")
     assert ProviderAvatar.objects.filter(provider=provider).count() == 1
+
+
+def test_seed_schedules_four_weeks_of_classes_except_the_closed_day():
+    call_command("seed_demo")
+    provider = Blackout.objects.get(provider__handle="demo-studio").provider
+    days = {
+        timezone.localdate(s.scheduled_at, timezone=provider.tz)
+        for s in ClassSession.objects.filter(provider=provider)
+    }
+    today = timezone.localdate(timezone=provider.tz)
+    closed = Blackout.objects.get(provider=provider).starts_at
+    assert max(days) == today + dt.timedelta(days=28)
+    assert len(days) == 27
+    assert timezone.localdate(closed, timezone=provider.tz) not in days

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
 
 from classes.models import Appointment
@@ -81,9 +82,56 @@ def test_second_tip_after_one_was_collected_gives_409(tip, pay, visit, fake_stri
     assert Payment.objects.count() == 1
 
 
+def test_starting_again_while_a_checkout_is_open_returns_that_checkout(tip, visit, fake_stripe):
+    token = tip_token_make(visit)
+    first = tip(token, amount=500).json()
+    again = tip(token, amount=700)
+    assert again.status_code == 200
+    assert again.json() == first
+    assert Payment.objects.filter(kind=Payment.Kind.TIP).count() == 1
+    assert len(fake_stripe.calls("/v1/checkout/sessions")) == 1
+
+
+def test_starting_after_the_open_checkout_expired_opens_a_new_one(tip, visit, fake_stripe):
+    token = tip_token_make(visit)
+    first = tip(token, amount=500).json()
+    Payment.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    again = tip(token, amount=700).json()
+    assert again["checkoutSessionId"] != first["checkoutSessionId"]
+    assert len(fake_stripe.calls("/v1/checkout/sessions")) == 2
+
+
+def test_a_start_while_another_is_still_opening_its_checkout_is_a_409(tip, visit, fake_stripe):
+    factories.PaymentFactory(
+        provider=visit.provider,
+        kind=Payment.Kind.TIP,
+        checkout_url="",
+        details={"appointment_id": visit.public_id},
+    )
+    response = tip(tip_token_make(visit))
+    assert response.status_code == 409
+    assert "try again in a moment" in response.json()["error"]
+    assert fake_stripe.calls("/v1/checkout/sessions") == []
+
+
+def test_a_paid_tip_gets_a_receipt_with_the_amount_in_both_parts(tip, pay, visit, fake_stripe):
+    tip(tip_token_make(visit), amount=1500)
+    pay(Payment.objects.get(), payment_intent="pi_tip_receipt")
+    [receipt] = mail.outbox
+    assert receipt.to == [visit.client.email]
+    assert receipt.subject == f"Receipt: your tip to {visit.provider.display_name}"
+    for part in (receipt.body, receipt.alternatives[0][0]):
+        assert "Paid: $15.00" in part
+        assert "pi_tip_receipt" in part
+        assert visit.service.name in part
+
+
 def test_a_second_tip_paid_in_a_race_is_refunded_and_not_stamped(tip, pay, visit, fake_stripe):
+    """Two Checkouts paid for one visit (the first expired on our side as Stripe completed
+    it): the second is refunded, never stamped."""
     token = tip_token_make(visit)
     tip(token, amount=500)
+    Payment.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     tip(token, amount=700)
     first, second = Payment.objects.order_by("pk")
     pay(first, payment_intent="pi_first")

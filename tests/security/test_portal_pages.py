@@ -1,6 +1,7 @@
 """Customer portal pages carry their token in the URL, so each one is sent with the strict
 headers (never framed, no referrer leaving the site, never cached), and every form on them
-is refused without its CSRF token, changing nothing."""
+is refused without its CSRF token, changing nothing. The pages are the portal's entries in
+the shared registry (tests/pages.py), so a new portal page gets these checks too."""
 
 import pytest
 from django.core import mail
@@ -13,6 +14,8 @@ from customers.services import customer_token_make
 from payments.models import Payment
 from payments.services.tips import tip_token_make
 from tests import factories
+from tests.dashboard.conftest import build_studio
+from tests.pages import PAGES, PORTAL, world_ids
 from tests.security.test_headers import csp_directives
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +50,23 @@ def links(customer):
     }
 
 
-@pytest.mark.parametrize(
-    "name", ["portal", "portal cancel", "emailed cancel link", "tip", "bad link", "signed out"]
-)
-def test_portal_pages_are_never_framed_cached_or_leak_their_address(client, links, name):
-    response = client.get(links[name])
+PORTAL_GETS = [
+    pytest.param(page, id=page.case_id)
+    for page in PAGES
+    if page.area == PORTAL and "GET" in page.methods
+]
+
+
+@pytest.fixture
+def registry_ids(db) -> dict[str, str]:
+    """The ids the shared page registry (tests/pages.py) needs, for one studio's world."""
+    return world_ids(build_studio("sculpt-co", "owner@sculpt.example"))
+
+
+@pytest.mark.parametrize("page", PORTAL_GETS)
+def test_portal_pages_are_never_framed_cached_or_leak_their_address(client, registry_ids, page):
+    response = client.get(page.url(registry_ids))
+    assert response.status_code == page.status
     assert response["Content-Type"].startswith("text/html")
     assert csp_directives(response)["frame-ancestors"] == ["'none'"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
@@ -98,10 +113,15 @@ def test_the_new_link_form_refuses_a_post_without_csrf(strict, customer):
 
 def test_the_portal_forms_carry_their_csrf_token_and_work_with_it(strict, links, customer):
     page = strict.get(links["portal"]).content.decode()
-    assert page.count('name="csrfmiddlewaretoken"') == 2  # sign out, calendar rotation
+    assert page.count('name="csrfmiddlewaretoken"') == 3  # sign out, calendar, gift card
     token = strict.cookies["csrftoken"].value
     response = strict.post(links["portal"] + "/calendar/rotate", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     old = customer.calendar_secret
     customer.refresh_from_db()
     assert customer.calendar_secret != old
+
+
+def test_the_gift_card_check_refuses_a_post_without_csrf(strict, links):
+    response = strict.post(links["portal"] + "/gift-card", {"code": "ABCD1234EFGH5678"})
+    assert response.status_code == 403

@@ -36,6 +36,10 @@ HANDLE = "demo-studio"
 ORIGIN = "http://localhost:3000"
 OWNER_EMAIL = "owner@demo-studio.test"
 OWNER_PASSWORD = "demo-studio-owner"
+# Four weeks of classes ahead, so the schedule, the API list and a partner page have more
+# than one week to page through; one day in the second week is closed for maintenance.
+SEED_DAYS = 28
+CLOSED_DAY = 10
 
 
 def demo_key_secret() -> str:
@@ -112,8 +116,11 @@ class Command(BaseCommand):
 
         tz = provider.tz
         today = timezone.localdate(timezone=tz)
-        for offset in range(1, 8):
+        closed = today + dt.timedelta(days=CLOSED_DAY)
+        for offset in range(1, SEED_DAYS + 1):
             day = today + dt.timedelta(days=offset)
+            if day == closed:
+                continue  # the maintenance blackout below
             self._session(provider, yoga, instructor, day, dt.time(9, 0), tz)
             self._session(provider, pilates, instructor, day, dt.time(18, 0), tz)
         full = self._session(
@@ -121,7 +128,7 @@ class Command(BaseCommand):
         )
         self._fill(provider, full)
 
-        start = dt.datetime.combine(today + dt.timedelta(days=10), dt.time(0, 0), tzinfo=tz)
+        start = dt.datetime.combine(closed, dt.time(0, 0), tzinfo=tz)
         Blackout.objects.get_or_create(
             provider=provider,
             label="Studio closed for maintenance",
