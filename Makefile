@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # link) from PORT unless SITE_URL itself is set.
 export PORT ?= 8000
 
-.PHONY: install run test lint format migrate seed worker clean bench fuzz audit
+.PHONY: install run test lint format migrate seed worker clean bench fuzz audit mutate mutate-recheck
 
 install: $(STAMP)
 
@@ -55,3 +55,17 @@ fuzz: install
 # Known vulnerabilities in the requirements (pip-audit; AUDIT_STRICT=1: no answer is a failure).
 audit: install
 	bash .ci/audit
+
+# Mutation testing of the money and seat core (docs/testing.md): mutmut 3 on SQLite and local
+# memory (no shared Redis: its tests clear their cache), one
+# child process, results cached in mutants/. Slow, so never part of `make test`.
+MUTMUT := env -u DATABASE_URL REDIS_URL= nice -n 5 $(VENV)/bin/mutmut run --max-children 1
+
+mutate: install
+	-$(MUTMUT)
+	$(PY) tools/mutation_score.py
+
+# After adding tests: re-check only the mutants that survived (killed ones stay killed).
+mutate-recheck: install
+	-$(MUTMUT) $$($(PY) tools/mutation_score.py --names)
+	$(PY) tools/mutation_score.py

@@ -1,4 +1,5 @@
-"""Shared test set-up: eager Celery, cleared cache, no network, API client helpers."""
+"""Shared test set-up: id sequences that differ per table, eager Celery, cleared cache, no
+network, API client helpers."""
 
 import socket
 
@@ -14,6 +15,43 @@ from tests.fakes.stripe_http import FakeStripe
 from tests.live_services import broker, live_redis  # noqa: F401  (fixtures for every suite)
 
 DEMO_ORIGIN = "https://partner.example"
+
+# Each table's ids start at its own offset (table n at n * 1000 + n), so no two tables hand
+# out the same id: a query filtering one table by another table's id finds nothing, as in
+# production, instead of the row a fresh database happens to number alike.
+ID_STRIDE = 1000
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        offset_id_sequences()
+
+
+def offset_id_sequences() -> None:
+    """Restart every model table's id sequence at its own offset (SQLite and PostgreSQL)."""
+    from django.apps import apps
+    from django.db import connection, models
+
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if isinstance(model._meta.pk, models.AutoField)
+        and not model._meta.proxy
+        and model._meta.managed
+    )
+    with connection.cursor() as cursor:
+        for n, table in enumerate(dict.fromkeys(tables), start=1):
+            start = n * ID_STRIDE + n
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start - 1]
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, start]
+                )
 
 
 @pytest.fixture(autouse=True)

@@ -81,7 +81,6 @@ def payment_open_checkout(*, payment: Payment, expires_at: dt.datetime | None = 
     return payment
 
 
-@transaction.atomic
 def payment_mark_paid(
     *,
     payment_id: int | None = None,
@@ -94,37 +93,37 @@ def payment_mark_paid(
     A payment already expired (its hold released) is still honoured: the handler sees
     `previous_status == expired` and decides (a seat if one is free, else a refund).
     """
-    payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
-    if payment is None or payment.status not in (Payment.Status.OPEN, Payment.Status.EXPIRED):
+    with transaction.atomic():
+        payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
+        if payment is None or payment.status not in (Payment.Status.OPEN, Payment.Status.EXPIRED):
+            return payment
+        payment.previous_status = payment.status
+        payment.status = Payment.Status.PAID
+        payment.paid_at = timezone.now()
+        payment.payment_intent_id = payment_intent_id or payment.payment_intent_id
+        payment.save(update_fields=["status", "paid_at", "payment_intent_id"])
+        handlers = handlers_for(payment.kind)
+        if handlers:
+            handlers.on_paid(payment)
         return payment
-    payment.previous_status = payment.status
-    payment.status = Payment.Status.PAID
-    payment.paid_at = timezone.now()
-    payment.payment_intent_id = payment_intent_id or payment.payment_intent_id
-    payment.save(update_fields=["status", "paid_at", "payment_intent_id"])
-    handlers = handlers_for(payment.kind)
-    if handlers:
-        handlers.on_paid(payment)
-    return payment
 
 
-@transaction.atomic
 def payment_mark_expired(
     *, payment_id: int | None = None, public_id: str | None = None, session_id: str | None = None
 ) -> Payment | None:
     """Expire an open payment once; the kind's handler releases what it was holding."""
-    payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
-    if payment is None or payment.status != Payment.Status.OPEN:
+    with transaction.atomic():
+        payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
+        if payment is None or payment.status != Payment.Status.OPEN:
+            return payment
+        payment.status = Payment.Status.EXPIRED
+        payment.save(update_fields=["status"])
+        handlers = handlers_for(payment.kind)
+        if handlers and handlers.on_expired:
+            handlers.on_expired(payment)
         return payment
-    payment.status = Payment.Status.EXPIRED
-    payment.save(update_fields=["status"])
-    handlers = handlers_for(payment.kind)
-    if handlers and handlers.on_expired:
-        handlers.on_expired(payment)
-    return payment
 
 
-@transaction.atomic
 def payment_mark_failed(
     *, payment_id: int | None = None, public_id: str | None = None, session_id: str | None = None
 ) -> Payment | None:
@@ -134,16 +133,17 @@ def payment_mark_failed(
     what it held (it sees `status == failed`); an expired one just records the failure; a
     paid one never goes back.
     """
-    payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
-    if payment is None or payment.status not in (Payment.Status.OPEN, Payment.Status.EXPIRED):
+    with transaction.atomic():
+        payment = _locked(payment_id=payment_id, public_id=public_id, session_id=session_id)
+        if payment is None or payment.status not in (Payment.Status.OPEN, Payment.Status.EXPIRED):
+            return payment
+        was_open = payment.status == Payment.Status.OPEN
+        payment.status = Payment.Status.FAILED
+        payment.save(update_fields=["status"])
+        handlers = handlers_for(payment.kind)
+        if was_open and handlers and handlers.on_expired:
+            handlers.on_expired(payment)
         return payment
-    was_open = payment.status == Payment.Status.OPEN
-    payment.status = Payment.Status.FAILED
-    payment.save(update_fields=["status"])
-    handlers = handlers_for(payment.kind)
-    if was_open and handlers and handlers.on_expired:
-        handlers.on_expired(payment)
-    return payment
 
 
 def _locked(

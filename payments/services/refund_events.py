@@ -48,15 +48,6 @@ def refund_event_apply(obj: dict, record: StripeEvent) -> None:
             refund_record_external(payment=payment, stripe_refund_id=refund_id, amount_cents=amount)
 
 
-def _pending_row(refund_ref: str | None) -> bool:
-    return (
-        bool(refund_ref)
-        and PaymentRefund.objects.filter(
-            public_id=refund_ref, status=PaymentRefund.Status.PENDING
-        ).exists()
-    )
-
-
 def charge_refunded_check(obj: dict, record: StripeEvent) -> None:
     """Stripe's total against our ledger; a difference is logged, not booked (the refund
     events book, and our own refunds may still be on their way to the ledger)."""
@@ -73,31 +64,30 @@ def charge_refunded_check(obj: dict, record: StripeEvent) -> None:
         )
 
 
-@transaction.atomic
 def refund_record_external(
     *, payment: Payment, stripe_refund_id: str, amount_cents: int
 ) -> PaymentRefund | None:
     """Book a refund made outside Alera, once per Stripe refund id."""
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if (
-        amount_cents <= 0
-        or PaymentRefund.objects.filter(stripe_refund_id=stripe_refund_id).exists()
-    ):
-        return None
-    refund = PaymentRefund.objects.create(
-        provider_id=payment.provider_id,
-        payment=payment,
-        reason=PaymentRefund.Reason.EXTERNAL,
-        status=PaymentRefund.Status.SUCCEEDED,
-        amount_cents=amount_cents,
-        stripe_refund_id=stripe_refund_id,
-        succeeded_at=timezone.now(),
-    )
-    payment_refund_total(payment=payment, latest_refund_id=stripe_refund_id)
-    return refund
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if (
+            amount_cents <= 0
+            or PaymentRefund.objects.filter(stripe_refund_id=stripe_refund_id).exists()
+        ):
+            return None
+        refund = PaymentRefund.objects.create(
+            provider_id=payment.provider_id,
+            payment=payment,
+            reason=PaymentRefund.Reason.EXTERNAL,
+            status=PaymentRefund.Status.SUCCEEDED,
+            amount_cents=amount_cents,
+            stripe_refund_id=stripe_refund_id,
+            succeeded_at=timezone.now(),
+        )
+        payment_refund_total(payment=payment, latest_refund_id=stripe_refund_id)
+        return refund
 
 
-@transaction.atomic
 def refund_reverse(
     *,
     stripe_refund_id: str,
@@ -112,33 +102,34 @@ def refund_reverse(
     booked (an attempt that finds it refunds anew). Refund failures come from the bank days
     later, long after the attempt that made the refund has booked it.
     """
-    row = PaymentRefund.objects.filter(stripe_refund_id=stripe_refund_id).first()
-    if row is None:
-        if payment is None or amount_cents <= 0:
-            return None
-        return PaymentRefund.objects.create(
-            provider_id=payment.provider_id,
-            payment=payment,
-            reason=PaymentRefund.Reason.EXTERNAL,
-            status=PaymentRefund.Status.FAILED,
-            amount_cents=amount_cents,
-            stripe_refund_id=stripe_refund_id,
-            last_error=error[:2000],
-        )
-    locked_payment = Payment.objects.select_for_update().get(pk=row.payment_id)
-    row = PaymentRefund.objects.select_for_update().get(pk=row.pk)
-    if row.status != PaymentRefund.Status.SUCCEEDED:
+    with transaction.atomic():
+        row = PaymentRefund.objects.filter(stripe_refund_id=stripe_refund_id).first()
+        if row is None:
+            if payment is None or amount_cents <= 0:
+                return None
+            return PaymentRefund.objects.create(
+                provider_id=payment.provider_id,
+                payment=payment,
+                reason=PaymentRefund.Reason.EXTERNAL,
+                status=PaymentRefund.Status.FAILED,
+                amount_cents=amount_cents,
+                stripe_refund_id=stripe_refund_id,
+                last_error=error[:2000],
+            )
+        locked_payment = Payment.objects.select_for_update().get(pk=row.payment_id)
+        row = PaymentRefund.objects.select_for_update().get(pk=row.pk)
+        if row.status != PaymentRefund.Status.SUCCEEDED:
+            return row
+        row.status = PaymentRefund.Status.FAILED
+        row.last_error = f"Stripe reported the refund failed: {error}"[:2000]
+        row.save(update_fields=["status", "last_error"])
+        payment_refund_total(payment=locked_payment)
+        row.payment = locked_payment
+        handlers = handlers_for(locked_payment.kind)
+        if handlers and handlers.on_refund_failed:
+            handlers.on_refund_failed(row)
+        logger.warning("refund %s failed at Stripe: %s", stripe_refund_id, error)
         return row
-    row.status = PaymentRefund.Status.FAILED
-    row.last_error = f"Stripe reported the refund failed: {error}"[:2000]
-    row.save(update_fields=["status", "last_error"])
-    payment_refund_total(payment=locked_payment)
-    row.payment = locked_payment
-    handlers = handlers_for(locked_payment.kind)
-    if handlers and handlers.on_refund_failed:
-        handlers.on_refund_failed(row)
-    logger.warning("refund %s failed at Stripe: %s", stripe_refund_id, error)
-    return row
 
 
 def _payment_for(obj: dict, record: StripeEvent) -> Payment | None:

@@ -204,45 +204,45 @@ def refund_made_by_stripe(*, refund_ref: str, made: Refund) -> PaymentRefund | N
     return None if refund_id is None else _succeeded(refund_id=refund_id, made=made)
 
 
-@transaction.atomic
 def _succeeded(*, refund_id: int, made: Refund) -> PaymentRefund:
     """Book a refund Stripe made, once: Payment row lock first, as everywhere."""
-    payment_id = PaymentRefund.objects.filter(pk=refund_id).values_list("payment_id", flat=True)
-    payment = Payment.objects.select_for_update().get(pk=payment_id[0])
-    refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
-    if refund.status not in (PaymentRefund.Status.PENDING, PaymentRefund.Status.ABANDONED):
-        return refund
-    refund.status = PaymentRefund.Status.SUCCEEDED
-    refund.stripe_refund_id = made.id
-    refund.succeeded_at = timezone.now()
-    refund.attempt_started_at = None
-    refund.last_error = ""
-    refund.save(
-        update_fields=[
-            "status",
-            "stripe_refund_id",
-            "succeeded_at",
-            "attempt_started_at",
-            "last_error",
-        ]
-    )
-    payment_refund_total(payment=payment, latest_refund_id=made.id)
-    refund.payment = payment
-    handlers = handlers_for(payment.kind)
-    if handlers and handlers.on_refunded:
-        handlers.on_refunded(refund)
-    return refund
-
-
-@transaction.atomic
-def _abandoned(*, refund_id: int, error: str) -> PaymentRefund:
-    refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
-    if refund.status == PaymentRefund.Status.PENDING:
-        refund.status = PaymentRefund.Status.ABANDONED
+    with transaction.atomic():
+        payment_id = PaymentRefund.objects.filter(pk=refund_id).values_list("payment_id", flat=True)
+        payment = Payment.objects.select_for_update().get(pk=payment_id[0])
+        refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
+        if refund.status not in (PaymentRefund.Status.PENDING, PaymentRefund.Status.ABANDONED):
+            return refund
+        refund.status = PaymentRefund.Status.SUCCEEDED
+        refund.stripe_refund_id = made.id
+        refund.succeeded_at = timezone.now()
         refund.attempt_started_at = None
-        refund.last_error = error[:2000]
-        refund.save(update_fields=["status", "attempt_started_at", "last_error"])
-    return refund
+        refund.last_error = ""
+        refund.save(
+            update_fields=[
+                "status",
+                "stripe_refund_id",
+                "succeeded_at",
+                "attempt_started_at",
+                "last_error",
+            ]
+        )
+        payment_refund_total(payment=payment, latest_refund_id=made.id)
+        refund.payment = payment
+        handlers = handlers_for(payment.kind)
+        if handlers and handlers.on_refunded:
+            handlers.on_refunded(refund)
+        return refund
+
+
+def _abandoned(*, refund_id: int, error: str) -> PaymentRefund:
+    with transaction.atomic():
+        refund = PaymentRefund.objects.select_for_update().get(pk=refund_id)
+        if refund.status == PaymentRefund.Status.PENDING:
+            refund.status = PaymentRefund.Status.ABANDONED
+            refund.attempt_started_at = None
+            refund.last_error = error[:2000]
+            refund.save(update_fields=["status", "attempt_started_at", "last_error"])
+        return refund
 
 
 def payment_refund_total(*, payment: Payment, latest_refund_id: str = "") -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes.webhooks import completed_event, post_event
+from tests.fakes.webhooks import completed_event, post_event, stripe_event
 
 
 @pytest.fixture
@@ -27,6 +27,19 @@ def pay(client, django_capture_on_commit_callbacks):
         return response
 
     return _pay
+
+
+@pytest.fixture
+def deliver_event(client, django_capture_on_commit_callbacks):
+    """Deliver a signed Stripe event `(type, object, account=...)`, running what it queues."""
+
+    def _deliver(event_type: str, obj: dict, *, account: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_event(client, stripe_event(event_type, obj, account=account))
+        assert response.status_code == 200
+        return response
+
+    return _deliver
 
 
 def on_postgresql() -> bool:

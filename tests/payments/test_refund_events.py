@@ -10,7 +10,6 @@ import pytest
 from payments.models import Payment, PaymentRefund
 from payments.services.refunds import refund_owe
 from tests import factories
-from tests.fakes.webhooks import post_event, stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +28,8 @@ def neighbour():
 
 
 @pytest.fixture
-def deliver(client, django_capture_on_commit_callbacks):
-    def _deliver(event_type: str, obj: dict, *, account: str):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = post_event(client, stripe_event(event_type, obj, account=account))
-        assert response.status_code == 200
-        return response
-
-    return _deliver
+def deliver(deliver_event):
+    return deliver_event
 
 
 def _refund(refund_id: str, amount: int, *, status="succeeded", intent="pi_1", metadata=None):
