@@ -81,7 +81,6 @@ def enrollment_book(
     return enrollment
 
 
-@transaction.atomic
 def _reserve(
     *,
     provider: Provider,
@@ -91,58 +90,59 @@ def _reserve(
     success_url: str,
     cancel_url: str,
 ) -> Enrollment:
-    # Everything between the lock and COMMIT serialises the bookings of this class, so the
-    # locked section is kept to: lock, one state query, insert. A card or free booking's client
-    # is upserted before the lock (a 404 or 410 below rolls the upsert back with the rest); a
-    # pack booking's client comes from the pack, checked after the class so the contract's
-    # error order holds.
-    now = timezone.now()
-    client = (
-        None
-        if pack
-        else client_upsert(
-            provider=provider, name=customer.name, email=customer.email, phone=customer.phone
+    with transaction.atomic():
+        # Everything between the lock and COMMIT serialises the bookings of this class, so the
+        # locked section is kept to: lock, one state query, insert. A card or free booking's client
+        # is upserted before the lock (a 404 or 410 below rolls the upsert back with the rest); a
+        # pack booking's client comes from the pack, checked after the class so the contract's
+        # error order holds.
+        now = timezone.now()
+        client = (
+            None
+            if pack
+            else client_upsert(
+                provider=provider, name=customer.name, email=customer.email, phone=customer.phone
+            )
         )
-    )
-    with lock_timeout():
-        session = (
-            ClassSession.objects.select_for_update(of=("self",))
-            .filter(provider=provider, public_id=class_id)
-            .first()
-        )
-    if session is None:
-        raise ClassNotFound()
-    session.provider = provider
-    ensure_bookable(session=session, now=now)
-    package = _pack_for(provider=provider, pack=pack) if pack else None
-    if session.price_cents and package is None:
-        require_payments_enabled(provider)
-    if package is not None:
-        client = package.client
-    state = booking_state(session=session, client_id=client.pk, now=now)
-    if state.stale_hold:
-        release_stale_hold(session=session, client=client, now=now)
-    if state.booked:
-        raise AlreadyBooked()
-    if state.seats_left <= 0:
-        raise ClassFull()
-    if not session.price_cents:
-        enrollment = confirm_free(session=session, client=client, now=now)
-    elif package is not None:
-        enrollment = _book_with_pack(session=session, client=client, package=package, now=now)
-    else:
-        enrollment = hold_seat(
-            session=session,
-            client=client,
-            success_url=success_url,
-            cancel_url=cancel_url,
-            now=now,
-        )
-    if state.waiting:  # someone who was waiting and then booked directly is no longer waiting
-        waitlist_active(session=session).filter(client=client).update(
-            promoted_at=now, enrollment=enrollment
-        )
-    return enrollment
+        with lock_timeout():
+            session = (
+                ClassSession.objects.select_for_update(of=("self",))
+                .filter(provider=provider, public_id=class_id)
+                .first()
+            )
+        if session is None:
+            raise ClassNotFound()
+        session.provider = provider
+        ensure_bookable(session=session, now=now)
+        package = _pack_for(provider=provider, pack=pack) if pack else None
+        if session.price_cents and package is None:
+            require_payments_enabled(provider)
+        if package is not None:
+            client = package.client
+        state = booking_state(session=session, client_id=client.pk, now=now)
+        if state.stale_hold:
+            release_stale_hold(session=session, client=client, now=now)
+        if state.booked:
+            raise AlreadyBooked()
+        if state.seats_left <= 0:
+            raise ClassFull()
+        if not session.price_cents:
+            enrollment = confirm_free(session=session, client=client, now=now)
+        elif package is not None:
+            enrollment = _book_with_pack(session=session, client=client, package=package, now=now)
+        else:
+            enrollment = hold_seat(
+                session=session,
+                client=client,
+                success_url=success_url,
+                cancel_url=cancel_url,
+                now=now,
+            )
+        if state.waiting:  # someone who was waiting and then booked directly is no longer waiting
+            waitlist_active(session=session).filter(client=client).update(
+                promoted_at=now, enrollment=enrollment
+            )
+        return enrollment
 
 
 def confirm_free(*, session: ClassSession, client: Client, now: dt.datetime) -> Enrollment:

@@ -110,7 +110,6 @@ def _paid_by_card(enrollment: Enrollment) -> int:
     return enrollment.amount_paid_cents
 
 
-@transaction.atomic
 def _cancel_decide(
     *, enrollment_id: int, reason: str, by: str, refund: bool | None, email_kind: str
 ) -> CancelResult | PaymentRefund:
@@ -120,50 +119,51 @@ def _cancel_decide(
     The payment's row is locked first, in the lock order every payment path takes (Payment →
     ClassSession → Enrollment): the claim references it, and a completion landing now waits.
     """
-    row = Enrollment.objects.filter(pk=enrollment_id).values("class_session_id", "payment_id")
-    row = row.get()
-    if row["payment_id"] is not None:
-        Payment.objects.select_for_update().only("pk").get(pk=row["payment_id"])
-    session = session_lock(session_id=row["class_session_id"])
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("payment")
-        .get(pk=enrollment_id)
-    )
-    enrollment.class_session = session
-    if enrollment.status == Enrollment.Status.CANCELLED:
-        return _result(enrollment)
-    if enrollment.status not in ACTIVE:
-        raise ClassGone(f"This booking is already {enrollment.status} and cannot be cancelled.")
-    if enrollment.refunds.filter(
-        reason=PaymentRefund.Reason.CANCEL, status=PaymentRefund.Status.PENDING
-    ).exists():
-        raise CancelInFlight()
-    late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
-    decision = {
-        "by": by,
-        "reason": reason,
-        "late": late and refund is not True,
-        "return_credit": (not late) if refund is None else refund,
-        "email_kind": email_kind,
-    }
-    if refund is True:
-        refund_cents = _paid_by_card(enrollment)
-    elif refund is False:
-        refund_cents = 0
-    owed = min(refund_cents, refundable_cents(enrollment.payment)) if refund_cents else 0
-    if owed > 0:
-        return refund_claim(
-            payment=enrollment.payment,
-            amount_cents=owed,
-            enrollment=enrollment,
-            details={**decision, "refunded_cents": refund_cents},
+    with transaction.atomic():
+        row = Enrollment.objects.filter(pk=enrollment_id).values("class_session_id", "payment_id")
+        row = row.get()
+        if row["payment_id"] is not None:
+            Payment.objects.select_for_update().only("pk").get(pk=row["payment_id"])
+        session = session_lock(session_id=row["class_session_id"])
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=enrollment_id)
         )
-    # Nothing to give back, or given back already (the studio refunded it in Stripe).
-    refund_id = enrollment.payment.refund_id if refund_cents else ""
-    return _cancel_apply(
-        enrollment, session, refunded_cents=refund_cents, refund_id=refund_id, **decision
-    )
+        enrollment.class_session = session
+        if enrollment.status == Enrollment.Status.CANCELLED:
+            return _result(enrollment)
+        if enrollment.status not in ACTIVE:
+            raise ClassGone(f"This booking is already {enrollment.status} and cannot be cancelled.")
+        if enrollment.refunds.filter(
+            reason=PaymentRefund.Reason.CANCEL, status=PaymentRefund.Status.PENDING
+        ).exists():
+            raise CancelInFlight()
+        late, refund_cents = enrollment_cancel_preview(enrollment=enrollment)
+        decision = {
+            "by": by,
+            "reason": reason,
+            "late": late and refund is not True,
+            "return_credit": (not late) if refund is None else refund,
+            "email_kind": email_kind,
+        }
+        if refund is True:
+            refund_cents = _paid_by_card(enrollment)
+        elif refund is False:
+            refund_cents = 0
+        owed = min(refund_cents, refundable_cents(enrollment.payment)) if refund_cents else 0
+        if owed > 0:
+            return refund_claim(
+                payment=enrollment.payment,
+                amount_cents=owed,
+                enrollment=enrollment,
+                details={**decision, "refunded_cents": refund_cents},
+            )
+        # Nothing to give back, or given back already (the studio refunded it in Stripe).
+        refund_id = enrollment.payment.refund_id if refund_cents else ""
+        return _cancel_apply(
+            enrollment, session, refunded_cents=refund_cents, refund_id=refund_id, **decision
+        )
 
 
 def enrollment_cancel_refunded(refund: PaymentRefund) -> None:

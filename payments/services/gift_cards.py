@@ -196,7 +196,6 @@ def gift_card_preview(*, provider: Provider, code: str, requested_cents: int) ->
     )
 
 
-@transaction.atomic
 def gift_card_redeem(
     *, provider: Provider, code: str, requested_cents: int, appointment: Model
 ) -> Redemption:
@@ -206,40 +205,41 @@ def gift_card_redeem(
     commit and then finds its ledger row (`already_redeemed`), and two different commits
     are serialised. The conditional UPDATE re-checks the balance in the database.
     """
-    _check_amount(requested_cents)
-    if appointment.provider_id != provider.pk:
-        raise NotFound("No appointment with that id.")
-    card = _card(provider, code, lock=True)
-    earlier = GiftCardRedemption.objects.filter(gift_card=card, appointment=appointment).first()
-    if earlier is not None:
-        before = earlier.balance_after_cents + earlier.amount_cents
-        return Redemption(
-            earlier.amount_cents,
-            before,
-            earlier.balance_after_cents,
-            True,
-            expires_at=card.expires_at,
+    with transaction.atomic():
+        _check_amount(requested_cents)
+        if appointment.provider_id != provider.pk:
+            raise NotFound("No appointment with that id.")
+        card = _card(provider, code, lock=True)
+        earlier = GiftCardRedemption.objects.filter(gift_card=card, appointment=appointment).first()
+        if earlier is not None:
+            before = earlier.balance_after_cents + earlier.amount_cents
+            return Redemption(
+                earlier.amount_cents,
+                before,
+                earlier.balance_after_cents,
+                True,
+                expires_at=card.expires_at,
+            )
+        _usable(card, timezone.now())
+        debit = min(requested_cents, card.balance_cents)
+        updated = GiftCard.objects.filter(pk=card.pk, balance_cents__gte=debit).update(
+            balance_cents=F("balance_cents") - debit
         )
-    _usable(card, timezone.now())
-    debit = min(requested_cents, card.balance_cents)
-    updated = GiftCard.objects.filter(pk=card.pk, balance_cents__gte=debit).update(
-        balance_cents=F("balance_cents") - debit
-    )
-    if updated != 1:
-        raise Conflict("The gift card balance changed; try again.")
-    after = card.balance_cents - debit
-    GiftCardRedemption.objects.create(
-        gift_card=card, appointment=appointment, amount_cents=debit, balance_after_cents=after
-    )
-    _card_event(
-        "redeemed",
-        card,
-        client_id=appointment.client.public_id,
-        balanceCents=after,
-        debitCents=debit,
-        appointmentId=appointment.public_id,
-    )
-    return Redemption(debit, card.balance_cents, after, expires_at=card.expires_at)
+        if updated != 1:
+            raise Conflict("The gift card balance changed; try again.")
+        after = card.balance_cents - debit
+        GiftCardRedemption.objects.create(
+            gift_card=card, appointment=appointment, amount_cents=debit, balance_after_cents=after
+        )
+        _card_event(
+            "redeemed",
+            card,
+            client_id=appointment.client.public_id,
+            balanceCents=after,
+            debitCents=debit,
+            appointmentId=appointment.public_id,
+        )
+        return Redemption(debit, card.balance_cents, after, expires_at=card.expires_at)
 
 
 def _check_amount(requested_cents: int) -> None:

@@ -175,57 +175,57 @@ def package_portal_url(package: ClientPackage) -> str:
     return f"{settings.SITE_URL}/me/{token}"
 
 
-@transaction.atomic
 def package_adjust(*, package: ClientPackage, delta: int, note: str) -> ClientPackage:
     """An owner's correction (+ goodwill credit, - a class taken off the books).
 
     A positive adjustment also grows `sessions_total` (credits ever granted); a negative
     one that would go below zero is refused (409) and changes nothing.
     """
-    if not isinstance(delta, int) or delta == 0:
-        raise InvalidRequest("An adjustment is a non-zero whole number of credits.")
-    note = (note or "").strip()
-    if not note:
-        raise InvalidRequest("Say why the credits are adjusted.")
-    updated = ClientPackage.objects.filter(
-        pk=package.pk, sessions_remaining__gte=max(0, -delta)
-    ).update(
-        sessions_remaining=F("sessions_remaining") + delta,
-        sessions_total=F("sessions_total") + max(delta, 0),
-    )
-    if updated != 1:
-        raise NotEnoughCredits()
-    PackageCreditEntry.objects.create(
-        package=package, delta=delta, reason=PackageCreditEntry.Reason.ADJUSTED, note=note[:255]
-    )
-    package.refresh_from_db(fields=["sessions_remaining", "sessions_total"])
-    _pack_event("adjusted", package, package.client.public_id, delta=delta, note=note[:255])
-    return package
+    with transaction.atomic():
+        if not isinstance(delta, int) or delta == 0:
+            raise InvalidRequest("An adjustment is a non-zero whole number of credits.")
+        note = (note or "").strip()
+        if not note:
+            raise InvalidRequest("Say why the credits are adjusted.")
+        updated = ClientPackage.objects.filter(
+            pk=package.pk, sessions_remaining__gte=max(0, -delta)
+        ).update(
+            sessions_remaining=F("sessions_remaining") + delta,
+            sessions_total=F("sessions_total") + max(delta, 0),
+        )
+        if updated != 1:
+            raise NotEnoughCredits()
+        PackageCreditEntry.objects.create(
+            package=package, delta=delta, reason=PackageCreditEntry.Reason.ADJUSTED, note=note[:255]
+        )
+        package.refresh_from_db(fields=["sessions_remaining", "sessions_total"])
+        _pack_event("adjusted", package, package.client.public_id, delta=delta, note=note[:255])
+        return package
 
 
-@transaction.atomic
 def package_expire(*, package_id: int, now: dt.datetime | None = None) -> int:
     """Zero one pack's credits past its expiry with an `expired` ledger row; credits taken."""
-    now = now or timezone.now()
-    package = (
-        ClientPackage.objects.select_for_update()
-        .filter(pk=package_id, expires_at__lte=now, sessions_remaining__gt=0)
-        .first()
-    )
-    if package is None:
-        return 0
-    remaining = package.sessions_remaining
-    updated = ClientPackage.objects.filter(pk=package.pk, sessions_remaining=remaining).update(
-        sessions_remaining=0
-    )
-    if updated != 1:
-        return 0
-    PackageCreditEntry.objects.create(
-        package=package, delta=-remaining, reason=PackageCreditEntry.Reason.EXPIRED
-    )
-    package.sessions_remaining = 0
-    _pack_event("expired", package, package.client.public_id, delta=-remaining)
-    return remaining
+    with transaction.atomic():
+        now = now or timezone.now()
+        package = (
+            ClientPackage.objects.select_for_update()
+            .filter(pk=package_id, expires_at__lte=now, sessions_remaining__gt=0)
+            .first()
+        )
+        if package is None:
+            return 0
+        remaining = package.sessions_remaining
+        updated = ClientPackage.objects.filter(pk=package.pk, sessions_remaining=remaining).update(
+            sessions_remaining=0
+        )
+        if updated != 1:
+            return 0
+        PackageCreditEntry.objects.create(
+            package=package, delta=-remaining, reason=PackageCreditEntry.Reason.EXPIRED
+        )
+        package.sessions_remaining = 0
+        _pack_event("expired", package, package.client.public_id, delta=-remaining)
+        return remaining
 
 
 def package_expire_due(*, now: dt.datetime | None = None) -> int:
