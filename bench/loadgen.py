@@ -57,9 +57,15 @@ async def _run(base_url: str, scenario: Scenario, concurrency: int, seconds: flo
                 body = scenario.body(n) if scenario.body else None
                 started = time.perf_counter()
                 path = scenario.path_for(n) if scenario.path_for else scenario.path
-                response = await client.request(
-                    scenario.method, path, headers=scenario.headers, json=body
-                )
+                try:
+                    response = await client.request(
+                        scenario.method, path, headers=scenario.headers, json=body
+                    )
+                except httpx.TransportError as exc:
+                    # A keep-alive connection the server closed as it was reused: counted
+                    # under its error name (shown in statuses), never a crashed run.
+                    statuses[type(exc).__name__] += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 statuses[response.status_code] += 1
 
